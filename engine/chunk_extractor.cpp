@@ -1,0 +1,261 @@
+#include "engine/chunk_extractor.h"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/text_kind.h"
+
+namespace chunkls {
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 256;
+constexpr std::size_t kMaxDetailBytes = 240;
+
+struct Candidate {
+  TSNode core;
+  TSNode name{};  // null when the pattern has no @name
+  TSNode body{};
+  ChunkKind kind;
+  std::uint32_t pattern;
+};
+
+TextRange range_of(TSNode node) {
+  const TSPoint s = ts_node_start_point(node);
+  const TSPoint e = ts_node_end_point(node);
+  return {ts_node_start_byte(node), ts_node_end_byte(node), {s.row, s.column}, {e.row, e.column}};
+}
+
+TextRange span(TSNode first, TSNode last) {
+  TextRange a = range_of(first);
+  const TextRange b = range_of(last);
+  a.end_byte = b.end_byte;
+  a.end = b.end;
+  return a;
+}
+
+std::string_view slice(std::string_view text, std::uint32_t start, std::uint32_t end) {
+  start = std::min<std::uint32_t>(start, text.size());
+  end = std::clamp<std::uint32_t>(end, start, text.size());
+  return text.substr(start, end - start);
+}
+
+// Runs of whitespace become one space; leading and trailing whitespace go.
+std::string collapse_whitespace(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes + 4));
+  bool pending_space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+    if (out.size() >= max_bytes + 4) break;
+  }
+  if (out.size() > max_bytes) out.resize(utf8_prefix(out, max_bytes).size());
+  return out;
+}
+
+// The signature: the definition's text up to its body (or its first line), without the
+// body opener.
+std::string detail_of(const Candidate& c, std::string_view text) {
+  const std::uint32_t start = ts_node_start_byte(c.core);
+  std::uint32_t end = ts_node_end_byte(c.core);
+  if (!ts_node_is_null(c.body)) {
+    end = ts_node_start_byte(c.body);
+  } else {
+    const std::string_view rest = slice(text, start, end);
+    const auto nl = rest.find('\n');
+    if (nl != std::string_view::npos) end = start + static_cast<std::uint32_t>(nl);
+  }
+  std::string detail = collapse_whitespace(slice(text, start, end), kMaxDetailBytes);
+  while (!detail.empty() && (detail.back() == '{' || detail.back() == ':' || detail.back() == ' ' ||
+                             detail.back() == '=' || detail.back() == '>')) {
+    if (detail.back() == '>' && !detail.ends_with("=>")) break;  // keep `-> T` and generics
+    detail.pop_back();
+  }
+  return detail;
+}
+
+// The widest node the chunk owns: its definition wrapped by decorators, `export`,
+// `template <...>` and the like, then the doc comments and attributes right above it.
+TSNode outermost(TSNode node, const std::unordered_map<const void*, TSNode>& wrappers) {
+  for (int guard = 0; guard < 16; ++guard) {
+    auto it = wrappers.find(node.id);
+    if (it == wrappers.end()) break;
+    node = it->second;
+  }
+  return node;
+}
+
+TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& docs) {
+  TSNode first = outer;
+  TSNode prev = ts_node_prev_named_sibling(first);
+  while (!ts_node_is_null(prev) && docs.contains(prev.id) &&
+         ts_node_end_point(prev).row + 1 >= ts_node_start_point(first).row) {
+    // A comment that ends the line of the code before it belongs to that code.
+    const TSNode before = ts_node_prev_sibling(prev);
+    if (!ts_node_is_null(before) &&
+        ts_node_end_point(before).row == ts_node_start_point(prev).row) {
+      break;
+    }
+    first = prev;
+    prev = ts_node_prev_named_sibling(prev);
+  }
+  return first;
+}
+
+}  // namespace
+
+std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qualified_name,
+                     std::uint32_t ordinal) {
+  XXH64_state_t* state = XXH64_createState();
+  XXH64_reset(state, 0);
+  const std::string_view kind_name = to_string(kind);
+  const char zero = '\0';
+  XXH64_update(state, path.data(), path.size());
+  XXH64_update(state, &zero, 1);
+  XXH64_update(state, kind_name.data(), kind_name.size());
+  XXH64_update(state, &zero, 1);
+  XXH64_update(state, qualified_name.data(), qualified_name.size());
+  XXH64_update(state, &zero, 1);
+  XXH64_update(state, &ordinal, sizeof ordinal);
+  const XXH64_hash_t hash = XXH64_digest(state);
+  XXH64_freeState(state);
+  return fmt::format("{:016x}", hash);
+}
+
+std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode root,
+                                           std::string_view text, std::string_view path) {
+  std::vector<Candidate> candidates;
+  std::unordered_map<const void*, std::size_t> by_core;
+  std::unordered_map<const void*, TSNode> wrappers;  // wrapped node -> wrapper node
+  std::unordered_set<const void*> docs;
+
+  TSQueryCursor* cursor = cursor_.get();
+  ts_query_cursor_exec(cursor, query.get(), root);
+  TSQueryMatch match;
+  while (ts_query_cursor_next_match(cursor, &match)) {
+    if (!query.predicates_hold(match, text)) continue;
+    Candidate c{};
+    bool is_chunk = false;
+    TSNode wrapper{}, wrapped{};
+    for (std::uint16_t i = 0; i < match.capture_count; ++i) {
+      const TSQueryCapture& cap = match.captures[i];
+      const CaptureInfo& info = query.capture(cap.index);
+      switch (info.role) {
+        case CaptureRole::kChunk:
+          c.core = cap.node;
+          c.kind = info.kind;
+          is_chunk = true;
+          break;
+        case CaptureRole::kName:
+          if (ts_node_is_null(c.name)) c.name = cap.node;
+          break;
+        case CaptureRole::kBody:
+          if (ts_node_is_null(c.body)) c.body = cap.node;
+          break;
+        case CaptureRole::kWrapper:
+          wrapper = cap.node;
+          break;
+        case CaptureRole::kWrapped:
+          wrapped = cap.node;
+          break;
+        case CaptureRole::kDoc:
+          docs.insert(cap.node.id);
+          break;
+        default:
+          break;
+      }
+    }
+    if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped)) wrappers.emplace(wrapped.id, wrapper);
+    if (!is_chunk) continue;
+    c.pattern = match.pattern_index;
+    // One chunk per definition node: the earliest pattern in the file wins.
+    auto [it, inserted] = by_core.emplace(c.core.id, candidates.size());
+    if (inserted) {
+      candidates.push_back(c);
+    } else if (c.pattern < candidates[it->second].pattern) {
+      candidates[it->second] = c;
+    }
+  }
+
+  std::vector<Chunk> chunks;
+  chunks.reserve(candidates.size());
+  for (const Candidate& c : candidates) {
+    Chunk chunk;
+    chunk.kind = c.kind;
+    const TSNode outer = outermost(c.core, wrappers);
+    chunk.range = span(first_attached_doc(outer, docs), outer);
+    chunk.definition = range_of(c.core);
+    if (!ts_node_is_null(c.name)) {
+      chunk.name = collapse_whitespace(
+          slice(text, ts_node_start_byte(c.name), ts_node_end_byte(c.name)), kMaxNameBytes);
+      chunk.selection = range_of(c.name);
+    } else {
+      // Anonymous: select the first token (a keyword or an opening bracket).
+      const TSNode first = ts_node_child_count(c.core) > 0 ? ts_node_child(c.core, 0) : c.core;
+      chunk.selection = range_of(first);
+    }
+    if (chunk.name.empty()) {
+      const std::string& fallback = query.pattern(c.pattern).default_name;
+      chunk.name = fallback.empty() ? "<anonymous>" : fallback;
+    }
+    // A name captured outside the definition (`const f = () => ...`) widens the chunk,
+    // so the selection always lies inside the range.
+    if (chunk.selection.start_byte < chunk.range.start_byte) {
+      chunk.range.start_byte = chunk.selection.start_byte;
+      chunk.range.start = chunk.selection.start;
+    }
+    if (chunk.selection.end_byte > chunk.range.end_byte) {
+      chunk.range.end_byte = chunk.selection.end_byte;
+      chunk.range.end = chunk.selection.end;
+    }
+    chunk.detail = detail_of(c, text);
+    chunks.push_back(std::move(chunk));
+  }
+
+  // Pre-order: by start, the enclosing (longer) chunk first.
+  std::sort(chunks.begin(), chunks.end(), [](const Chunk& a, const Chunk& b) {
+    if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
+    if (a.range.end_byte != b.range.end_byte) return a.range.end_byte > b.range.end_byte;
+    return a.definition.start_byte < b.definition.start_byte;
+  });
+
+  std::vector<std::int32_t> open;  // indices of the chunks enclosing the current one
+  std::map<std::pair<std::string, ChunkKind>, std::uint32_t> ordinals;
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    Chunk& chunk = chunks[i];
+    while (!open.empty()) {
+      const Chunk& top = chunks[open.back()];
+      if (top.range.start_byte <= chunk.range.start_byte && chunk.range.end_byte <= top.range.end_byte) {
+        break;
+      }
+      open.pop_back();
+    }
+    if (!open.empty()) {
+      const Chunk& parent = chunks[open.back()];
+      chunk.parent = open.back();
+      chunk.parent_id = parent.id;
+      chunk.depth = parent.depth + 1;
+      chunk.qualified_name = parent.qualified_name + "." + chunk.name;
+    } else {
+      chunk.qualified_name = chunk.name;
+    }
+    const std::uint32_t ordinal = ordinals[{chunk.qualified_name, chunk.kind}]++;
+    chunk.id = chunk_id(path, chunk.kind, chunk.qualified_name, ordinal);
+    const std::string_view bytes = slice(text, chunk.range.start_byte, chunk.range.end_byte);
+    chunk.content_hash = XXH3_64bits(bytes.data(), bytes.size());
+    open.push_back(static_cast<std::int32_t>(i));
+  }
+  return chunks;
+}
+
+}  // namespace chunkls

@@ -1,0 +1,36 @@
+#include "engine/chunker.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <utility>
+
+namespace chunkls {
+
+ChunkedText Chunker::chunk(const Language& language, std::string_view text, std::string_view path) {
+  if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw ChunkError("text larger than 4 GiB cannot be parsed");
+  }
+  const QuerySet& queries = language.queries();  // compile errors surface before parsing
+  (void)queries;
+  if (!parser_.set_language(language.grammar())) {
+    throw ChunkError(fmt::format("tree-sitter refused the grammar of '{}' (ABI version {})",
+                                 language.name(), ts_language_abi_version(language.grammar())));
+  }
+  Tree tree = parser_.parse(text);
+  if (!tree) throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
+  return chunk_tree(language, std::move(tree), text, path);
+}
+
+ChunkedText Chunker::chunk_tree(const Language& language, Tree tree, std::string_view text,
+                                std::string_view path) {
+  const QuerySet& queries = language.queries();
+  ChunkedText out;
+  const TSNode root = tree.root();
+  out.chunks = chunks_.extract(queries.chunks(), root, text, path);
+  out.folds = folds_.extract(queries.folds(), root, text, out.chunks);
+  out.tree = std::move(tree);
+  return out;
+}
+
+}  // namespace chunkls

@@ -1,0 +1,49 @@
+// Chunker: the engine's entry point. Takes bytes and a Language, returns the parsed
+// tree, the chunk tree and the fold list (a ChunkedText). No LSP or JSON types.
+//
+// Owns a Parser and query cursors, which tree-sitter lets one thread use at a time:
+// keep one Chunker per thread. Languages and their compiled queries are shared.
+#pragma once
+
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "engine/chunk.h"
+#include "engine/chunk_extractor.h"
+#include "engine/fold_extractor.h"
+#include "engine/language.h"
+#include "engine/ts_handles.h"
+
+namespace chunkls {
+
+struct ChunkedText {
+  Tree tree;
+  std::vector<Chunk> chunks;  // pre-order; Chunk::parent indexes this vector
+  std::vector<Fold> folds;    // by start row, at most one per row
+};
+
+class ChunkError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Chunker {
+ public:
+  // Throws QueryCompileError when the language's queries are broken, ChunkError when
+  // the runtime refuses the grammar or parsing fails.
+  ChunkedText chunk(const Language& language, std::string_view text, std::string_view path = {});
+
+  // Chunks and folds of an already parsed tree of `text`.
+  ChunkedText chunk_tree(const Language& language, Tree tree, std::string_view text,
+                         std::string_view path = {});
+
+  Parser& parser() { return parser_; }
+
+ private:
+  Parser parser_;
+  ChunkExtractor chunks_;
+  FoldExtractor folds_;
+};
+
+}  // namespace chunkls

@@ -1,0 +1,31 @@
+// `chunkls chunk FILE...`: reads each file (or stdin for "-"), detects its language,
+// chunks it and prints the result. Every failure is reported on stderr with the file
+// and the reason, and the other files are still processed.
+//
+// Runs on the calling thread; owns its Chunker.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "engine/language_registry.h"
+#include "server/chunk_output.h"
+
+namespace chunkls {
+
+struct ChunkCommandOptions {
+  std::vector<std::string> files;
+  OutputFormat format = OutputFormat::kText;
+  std::string language;  // forced language (name or languageId); empty to detect
+  std::uint64_t max_bytes = 0;
+  bool with_content = false;
+  bool with_folds = false;
+};
+
+// Returns the process exit code: 0 when every file was chunked, 1 otherwise.
+int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry& registry,
+                      std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace chunkls

@@ -1,0 +1,99 @@
+#include "server/chunk_output.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace chunkls {
+namespace {
+
+using nlohmann::json;
+
+json position(std::uint32_t row, std::uint32_t column, std::uint32_t byte) {
+  return {{"line", row}, {"column", column}, {"byte", byte}};
+}
+
+json range_json(const TextRange& r) {
+  return {{"start", position(r.start.row, r.start.column, r.start_byte)},
+          {"end", position(r.end.row, r.end.column, r.end_byte)}};
+}
+
+json chunk_json(const Chunk& c, std::string_view text, bool with_content) {
+  json j = {{"id", c.id},
+            {"kind", to_string(c.kind)},
+            {"name", c.name},
+            {"qualified_name", c.qualified_name},
+            {"detail", c.detail},
+            {"parent_id", c.parent_id.empty() ? json(nullptr) : json(c.parent_id)},
+            {"depth", c.depth},
+            {"range", range_json(c.range)},
+            {"selection_range", range_json(c.selection)},
+            {"content_hash", fmt::format("{:016x}", c.content_hash)}};
+  if (with_content) {
+    j["content"] = std::string(text.substr(c.range.start_byte, c.range.end_byte - c.range.start_byte));
+  }
+  return j;
+}
+
+json fold_json(const Fold& f) {
+  return {{"start_line", f.start_row}, {"end_line", f.end_row}, {"kind", to_string(f.kind)}};
+}
+
+// Invalid UTF-8 in names or content is replaced, never a failure.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+void ChunkOutput::begin() {
+  if (format_ == OutputFormat::kJson) out_ << "{\"files\":[";
+}
+
+void ChunkOutput::file(const ChunkedFile& file) {
+  const ChunkedText& chunked = *file.chunked;
+  switch (format_) {
+    case OutputFormat::kText: {
+      out_ << fmt::format("{} ({}, {} chunks, {} folds)\n", file.path, file.language,
+                          chunked.chunks.size(), chunked.folds.size());
+      for (const Chunk& c : chunked.chunks) {
+        const std::string head = fmt::format("{:{}}{} {}", "", 2 * (c.depth + 1), to_string(c.kind), c.name);
+        out_ << fmt::format("{:<48} {:>6}-{:<6} {}\n", head, c.range.start.row + 1, c.range.end.row + 1,
+                            c.detail);
+      }
+      if (with_folds_) {
+        for (const Fold& f : chunked.folds) {
+          out_ << fmt::format("  fold {} {}-{}\n", to_string(f.kind), f.start_row + 1, f.end_row + 1);
+        }
+      }
+      break;
+    }
+    case OutputFormat::kJson: {
+      json j = {{"path", file.path}, {"language", file.language}};
+      json chunks = json::array();
+      for (const Chunk& c : chunked.chunks) chunks.push_back(chunk_json(c, file.text, with_content_));
+      json folds = json::array();
+      for (const Fold& f : chunked.folds) folds.push_back(fold_json(f));
+      j["chunks"] = std::move(chunks);
+      j["folds"] = std::move(folds);
+      if (!first_file_) out_ << ',';
+      out_ << '\n' << dump(j);
+      break;
+    }
+    case OutputFormat::kJsonl: {
+      for (const Chunk& c : chunked.chunks) {
+        json j = chunk_json(c, file.text, with_content_);
+        j["path"] = file.path;
+        j["language"] = file.language;
+        out_ << dump(j) << '\n';
+      }
+      break;
+    }
+  }
+  first_file_ = false;
+}
+
+void ChunkOutput::end() {
+  if (format_ == OutputFormat::kJson) out_ << "\n]}\n";
+  out_.flush();
+}
+
+}  // namespace chunkls
