@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/node_range.h"
 #include "engine/text_kind.h"
 
 namespace chunkls {
@@ -23,20 +24,6 @@ struct Candidate {
   ChunkKind kind;
   std::uint32_t pattern;
 };
-
-TextRange range_of(TSNode node) {
-  const TSPoint s = ts_node_start_point(node);
-  const TSPoint e = ts_node_end_point(node);
-  return {ts_node_start_byte(node), ts_node_end_byte(node), {s.row, s.column}, {e.row, e.column}};
-}
-
-TextRange span(TSNode first, TSNode last) {
-  TextRange a = range_of(first);
-  const TextRange b = range_of(last);
-  a.end_byte = b.end_byte;
-  a.end = b.end;
-  return a;
-}
 
 std::string_view slice(std::string_view text, std::uint32_t start, std::uint32_t end) {
   start = std::min<std::uint32_t>(start, text.size());
@@ -75,9 +62,24 @@ std::string detail_of(const Candidate& c, std::string_view text) {
     const auto nl = rest.find('\n');
     if (nl != std::string_view::npos) end = start + static_cast<std::uint32_t>(nl);
   }
-  std::string detail = collapse_whitespace(slice(text, start, end), kMaxDetailBytes);
+  // Comments between the header and the body (`def f():  # why`) are not signature.
+  std::string header;
+  std::uint32_t at = start;
+  const std::uint32_t children = ts_node_child_count(c.core);
+  for (std::uint32_t i = 0; i < children && at < end; ++i) {
+    const TSNode child = ts_node_child(c.core, i);
+    if (!ts_node_is_extra(child) || ts_node_has_error(child)) continue;  // keep error text
+    const std::uint32_t child_start = ts_node_start_byte(child);
+    if (child_start >= end) break;
+    if (child_start > at) header += slice(text, at, child_start);
+    header += ' ';
+    at = ts_node_end_byte(child);
+  }
+  if (at < end) header += slice(text, at, end);
+  std::string detail = collapse_whitespace(header, kMaxDetailBytes);
   while (!detail.empty() && (detail.back() == '{' || detail.back() == ':' || detail.back() == ' ' ||
-                             detail.back() == '=' || detail.back() == '>')) {
+                             detail.back() == '=' || detail.back() == '>' || detail.back() == '[' ||
+                             detail.back() == '(')) {
     if (detail.back() == '>' && !detail.ends_with("=>")) break;  // keep `-> T` and generics
     detail.pop_back();
   }
@@ -95,15 +97,21 @@ TSNode outermost(TSNode node, const std::unordered_map<const void*, TSNode>& wra
   return node;
 }
 
-TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& docs) {
+TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& docs,
+                          std::string_view text) {
   TSNode first = outer;
   TSNode prev = ts_node_prev_named_sibling(first);
   while (!ts_node_is_null(prev) && docs.contains(prev.id) &&
-         ts_node_end_point(prev).row + 1 >= ts_node_start_point(first).row) {
+         node_range(prev, text).end.row + 1 >= ts_node_start_point(first).row) {
+    // A region marker frames code; it documents nothing.
+    if (comment_marker(slice(text, ts_node_start_byte(prev), ts_node_end_byte(prev))) !=
+        CommentMarker::kNone) {
+      break;
+    }
     // A comment that ends the line of the code before it belongs to that code.
     const TSNode before = ts_node_prev_sibling(prev);
     if (!ts_node_is_null(before) &&
-        ts_node_end_point(before).row == ts_node_start_point(prev).row) {
+        node_range(before, text).end.row == ts_node_start_point(prev).row) {
       break;
     }
     first = prev;
@@ -133,16 +141,16 @@ std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qua
 }
 
 std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode root,
-                                           std::string_view text, std::string_view path) {
+                                           std::string_view text, std::string_view path,
+                                           const Deadline& deadline) {
   std::vector<Candidate> candidates;
   std::unordered_map<const void*, std::size_t> by_core;
   std::unordered_map<const void*, TSNode> wrappers;  // wrapped node -> wrapper node
   std::unordered_set<const void*> docs;
 
-  TSQueryCursor* cursor = cursor_.get();
-  ts_query_cursor_exec(cursor, query.get(), root);
+  cursor_.exec(query.get(), root, deadline);
   TSQueryMatch match;
-  while (ts_query_cursor_next_match(cursor, &match)) {
+  while (cursor_.next_match(&match)) {
     if (!query.predicates_hold(match, text)) continue;
     Candidate c{};
     bool is_chunk = false;
@@ -187,22 +195,23 @@ std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode ro
     }
   }
 
+  if (cursor_.cancelled()) throw DeadlineExceeded("matching the chunks query");
   std::vector<Chunk> chunks;
   chunks.reserve(candidates.size());
   for (const Candidate& c : candidates) {
     Chunk chunk;
     chunk.kind = c.kind;
     const TSNode outer = outermost(c.core, wrappers);
-    chunk.range = span(first_attached_doc(outer, docs), outer);
-    chunk.definition = range_of(c.core);
+    chunk.range = span_range(first_attached_doc(outer, docs, text), outer, text);
+    chunk.definition = node_range(c.core, text);
     if (!ts_node_is_null(c.name)) {
       chunk.name = collapse_whitespace(
           slice(text, ts_node_start_byte(c.name), ts_node_end_byte(c.name)), kMaxNameBytes);
-      chunk.selection = range_of(c.name);
+      chunk.selection = node_range(c.name, text);
     } else {
       // Anonymous: select the first token (a keyword or an opening bracket).
       const TSNode first = ts_node_child_count(c.core) > 0 ? ts_node_child(c.core, 0) : c.core;
-      chunk.selection = range_of(first);
+      chunk.selection = node_range(first, text);
     }
     if (chunk.name.empty()) {
       const std::string& fallback = query.pattern(c.pattern).default_name;
@@ -222,8 +231,9 @@ std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode ro
     chunks.push_back(std::move(chunk));
   }
 
-  // Pre-order: by start, the enclosing (longer) chunk first.
-  std::sort(chunks.begin(), chunks.end(), [](const Chunk& a, const Chunk& b) {
+  // Pre-order: by start, the enclosing (longer) chunk first; equal ranges keep the
+  // order of the query's matches, so nesting never depends on the sort.
+  std::stable_sort(chunks.begin(), chunks.end(), [](const Chunk& a, const Chunk& b) {
     if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
     if (a.range.end_byte != b.range.end_byte) return a.range.end_byte > b.range.end_byte;
     return a.definition.start_byte < b.definition.start_byte;

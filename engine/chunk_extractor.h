@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/chunk.h"
+#include "engine/deadline.h"
 #include "engine/query_set.h"
 #include "engine/ts_handles.h"
 
@@ -19,7 +20,8 @@ class ChunkExtractor {
   // Chunks in pre-order: by start, an enclosing chunk before what it contains.
   // `path` only feeds the stable ids.
   std::vector<Chunk> extract(const CompiledQuery& query, TSNode root, std::string_view text,
-                             std::string_view path);
+                             std::string_view path,
+                             const Deadline& deadline = Deadline::never());
 
  private:
   QueryCursor cursor_;

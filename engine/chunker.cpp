@@ -7,7 +7,8 @@
 
 namespace chunkls {
 
-ChunkedText Chunker::chunk(const Language& language, std::string_view text, std::string_view path) {
+ChunkedText Chunker::chunk(const Language& language, std::string_view text, std::string_view path,
+                           const Deadline& deadline) {
   if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
     throw ChunkError("text larger than 4 GiB cannot be parsed");
   }
@@ -17,18 +18,21 @@ ChunkedText Chunker::chunk(const Language& language, std::string_view text, std:
     throw ChunkError(fmt::format("tree-sitter refused the grammar of '{}' (ABI version {})",
                                  language.name(), ts_language_abi_version(language.grammar())));
   }
-  Tree tree = parser_.parse(text);
-  if (!tree) throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
-  return chunk_tree(language, std::move(tree), text, path);
+  Tree tree = parser_.parse(text, nullptr, deadline);
+  if (!tree) {
+    if (deadline.expired()) throw DeadlineExceeded(fmt::format("parsing {} bytes", text.size()));
+    throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
+  }
+  return chunk_tree(language, std::move(tree), text, path, deadline);
 }
 
 ChunkedText Chunker::chunk_tree(const Language& language, Tree tree, std::string_view text,
-                                std::string_view path) {
+                                std::string_view path, const Deadline& deadline) {
   const QuerySet& queries = language.queries();
   ChunkedText out;
   const TSNode root = tree.root();
-  out.chunks = chunks_.extract(queries.chunks(), root, text, path);
-  out.folds = folds_.extract(queries.folds(), root, text, out.chunks);
+  out.chunks = chunks_.extract(queries.chunks(), root, text, path, deadline);
+  out.folds = folds_.extract(queries.folds(), root, text, out.chunks, deadline);
   out.tree = std::move(tree);
   return out;
 }

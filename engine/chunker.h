@@ -11,6 +11,7 @@
 
 #include "engine/chunk.h"
 #include "engine/chunk_extractor.h"
+#include "engine/deadline.h"
 #include "engine/fold_extractor.h"
 #include "engine/language.h"
 #include "engine/ts_handles.h"
@@ -31,12 +32,14 @@ class ChunkError : public std::runtime_error {
 class Chunker {
  public:
   // Throws QueryCompileError when the language's queries are broken, ChunkError when
-  // the runtime refuses the grammar or parsing fails.
-  ChunkedText chunk(const Language& language, std::string_view text, std::string_view path = {});
+  // the runtime refuses the grammar or parsing fails, DeadlineExceeded when parsing or
+  // matching is still running at `deadline`.
+  ChunkedText chunk(const Language& language, std::string_view text, std::string_view path = {},
+                    const Deadline& deadline = Deadline::never());
 
   // Chunks and folds of an already parsed tree of `text`.
   ChunkedText chunk_tree(const Language& language, Tree tree, std::string_view text,
-                         std::string_view path = {});
+                         std::string_view path = {}, const Deadline& deadline = Deadline::never());
 
   Parser& parser() { return parser_; }
 

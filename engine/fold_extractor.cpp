@@ -1,42 +1,22 @@
 #include "engine/fold_extractor.h"
 
+#include "engine/node_range.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace chunkls {
 namespace {
 
-Fold fold_of(TSNode first, TSNode last, FoldKind kind) {
-  const TSPoint s = ts_node_start_point(first);
-  const TSPoint e = ts_node_end_point(last);
-  return {s.row, e.row, ts_node_start_byte(first), ts_node_end_byte(last), s.column, e.column, kind};
+Fold fold_of(TSNode first, TSNode last, FoldKind kind, std::string_view text) {
+  const TextRange r = span_range(first, last, text);
+  return {r.start.row, r.end.row, r.start_byte, r.end_byte, r.start.column, r.end.column, kind};
 }
 
 std::string_view node_text(TSNode node, std::string_view text) {
   const std::uint32_t start = std::min<std::uint32_t>(ts_node_start_byte(node), text.size());
   const std::uint32_t end = std::clamp<std::uint32_t>(ts_node_end_byte(node), start, text.size());
   return text.substr(start, end - start);
-}
-
-enum class Marker { kNone, kRegionStart, kRegionEnd };
-
-// `// #region Name`, `# region`, `/* #endregion */`, `-- {{{`, `# }}}`.
-Marker region_marker(std::string_view comment) {
-  std::size_t i = 0;
-  while (i < comment.size() && std::string_view("/*#-;! \t").find(comment[i]) != std::string_view::npos) {
-    ++i;
-  }
-  const std::string_view rest = comment.substr(i);
-  auto word = [&](std::string_view w) {
-    return rest.starts_with(w) &&
-           (rest.size() == w.size() || !std::isalnum(static_cast<unsigned char>(rest[w.size()])));
-  };
-  if (word("region")) return Marker::kRegionStart;
-  if (word("endregion")) return Marker::kRegionEnd;
-  // Vim's markers may follow any text in the comment.
-  if (comment.find("{{{") != std::string_view::npos) return Marker::kRegionStart;
-  if (comment.find("}}}") != std::string_view::npos) return Marker::kRegionEnd;
-  return Marker::kNone;
 }
 
 // True when nothing but blanks precedes the node on its line.
@@ -61,14 +41,14 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
     while (j + 1 < nodes.size()) {
       const TSNode cur = nodes[j];
       const TSNode next = nodes[j + 1];
-      const bool adjacent = ts_node_start_point(next).row <= ts_node_end_point(cur).row + 1 &&
+      const bool adjacent = ts_node_start_point(next).row <= node_range(cur, text).end.row + 1 &&
                             ts_node_start_byte(next) >= ts_node_end_byte(cur);
       if (!adjacent) break;
       if (own_line_only && !starts_line(next, text)) break;
       ++j;
     }
     if (!own_line_only || starts_line(nodes[i], text)) {
-      Fold f = fold_of(nodes[i], nodes[j], kind);
+      Fold f = fold_of(nodes[i], nodes[j], kind, text);
       if (f.end_row > f.start_row) out.push_back(f);
     }
     i = j + 1;
@@ -78,7 +58,8 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
 }  // namespace
 
 std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root,
-                                         std::string_view text, const std::vector<Chunk>& chunks) {
+                                         std::string_view text, const std::vector<Chunk>& chunks,
+                                         const Deadline& deadline) {
   std::vector<Fold> folds;
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
@@ -90,16 +71,15 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
 
   std::vector<TSNode> comments;
   std::vector<TSNode> imports;
-  TSQueryCursor* cursor = cursor_.get();
-  ts_query_cursor_exec(cursor, query.get(), root);
+  cursor_.exec(query.get(), root, deadline);
   TSQueryMatch match;
-  while (ts_query_cursor_next_match(cursor, &match)) {
+  while (cursor_.next_match(&match)) {
     if (!query.predicates_hold(match, text)) continue;
     for (std::uint16_t i = 0; i < match.capture_count; ++i) {
       const TSQueryCapture& cap = match.captures[i];
       switch (query.capture(cap.index).role) {
         case CaptureRole::kFold: {
-          Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock);
+          Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock, text);
           if (f.end_row > f.start_row) folds.push_back(f);
           break;
         }
@@ -114,6 +94,7 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
       }
     }
   }
+  if (cursor_.cancelled()) throw DeadlineExceeded("matching the folds query");
   auto by_start = [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); };
   std::sort(comments.begin(), comments.end(), by_start);
   std::sort(imports.begin(), imports.end(), by_start);
@@ -122,18 +103,18 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
   std::vector<TSNode> plain_comments;
   std::vector<TSNode> open_regions;
   for (TSNode comment : comments) {
-    switch (region_marker(node_text(comment, text))) {
-      case Marker::kRegionStart:
+    switch (comment_marker(node_text(comment, text))) {
+      case CommentMarker::kRegionStart:
         open_regions.push_back(comment);
         break;
-      case Marker::kRegionEnd:
+      case CommentMarker::kRegionEnd:
         if (!open_regions.empty()) {
-          Fold f = fold_of(open_regions.back(), comment, FoldKind::kRegion);
+          Fold f = fold_of(open_regions.back(), comment, FoldKind::kRegion, text);
           open_regions.pop_back();
           if (f.end_row > f.start_row) folds.push_back(f);
         }
         break;
-      case Marker::kNone:
+      case CommentMarker::kNone:
         plain_comments.push_back(comment);
         break;
     }
@@ -141,11 +122,12 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
   fold_runs(plain_comments, FoldKind::kComment, folds, text, /*own_line_only=*/true);
   fold_runs(imports, FoldKind::kImports, folds, text, /*own_line_only=*/false);
 
-  // One fold per start row: the widest, then the earliest kind in FoldKind order.
+  // One fold per start row: the widest; on a tie the more telling kind (region,
+  // imports, comment) over a plain block.
   std::sort(folds.begin(), folds.end(), [](const Fold& a, const Fold& b) {
     if (a.start_row != b.start_row) return a.start_row < b.start_row;
     if (a.end_row != b.end_row) return a.end_row > b.end_row;
-    return a.kind < b.kind;
+    return a.kind > b.kind;
   });
   folds.erase(std::unique(folds.begin(), folds.end(),
                           [](const Fold& a, const Fold& b) { return a.start_row == b.start_row; }),

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/chunk.h"
+#include "engine/deadline.h"
 #include "engine/query_set.h"
 #include "engine/ts_handles.h"
 
@@ -19,7 +20,8 @@ namespace chunkls {
 class FoldExtractor {
  public:
   std::vector<Fold> extract(const CompiledQuery& query, TSNode root, std::string_view text,
-                            const std::vector<Chunk>& chunks);
+                            const std::vector<Chunk>& chunks,
+                            const Deadline& deadline = Deadline::never());
 
  private:
   QueryCursor cursor_;

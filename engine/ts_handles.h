@@ -12,8 +12,11 @@
 
 #include <tree_sitter/api.h>
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
+
+#include "engine/deadline.h"
 
 namespace chunkls {
 
@@ -65,13 +68,30 @@ class Parser {
   }
   const TSLanguage* language() const { return language_; }
   // Parses `text` (UTF-8). `old` is an edited previous tree for incremental reparsing.
-  Tree parse(std::string_view text, const Tree* old = nullptr) {
-    return Tree(ts_parser_parse_string(parser_.get(), old ? old->get() : nullptr, text.data(),
-                                       static_cast<uint32_t>(text.size())));
+  // Returns an empty Tree when the deadline passes first.
+  Tree parse(std::string_view text, const Tree* old = nullptr,
+             const Deadline& deadline = Deadline::never()) {
+    TSInput input{&text, &read_string, TSInputEncodingUTF8, nullptr};
+    TSParseOptions options{const_cast<Deadline*>(&deadline), &past_deadline};
+    return Tree(ts_parser_parse_with_options(parser_.get(), old ? old->get() : nullptr, input,
+                                             deadline.is_never() ? TSParseOptions{} : options));
   }
   TSParser* get() const { return parser_.get(); }
 
  private:
+  static bool past_deadline(TSParseState* state) {
+    return static_cast<const Deadline*>(state->payload)->expired();  // true cancels
+  }
+  static const char* read_string(void* payload, uint32_t byte, TSPoint, uint32_t* length) {
+    const auto* text = static_cast<const std::string_view*>(payload);
+    if (byte >= text->size()) {
+      *length = 0;
+      return "";
+    }
+    *length = static_cast<uint32_t>(text->size() - byte);
+    return text->data() + byte;
+  }
+
   std::unique_ptr<TSParser, detail::ParserDeleter> parser_;
   const TSLanguage* language_ = nullptr;
 };
@@ -90,10 +110,34 @@ class Query {
 class QueryCursor {
  public:
   QueryCursor() : cursor_(ts_query_cursor_new()) {}
+  QueryCursor(const QueryCursor&) = delete;  // tree-sitter holds pointers into this object
+  QueryCursor& operator=(const QueryCursor&) = delete;
+  QueryCursor(QueryCursor&&) = delete;
+  QueryCursor& operator=(QueryCursor&&) = delete;
+
+  // Starts matching `query` under `node`; matching stops early (next_match returns
+  // false and cancelled() true) once the deadline passes.
+  void exec(const TSQuery* query, TSNode node, const Deadline& deadline = Deadline::never()) {
+    deadline_ = deadline;
+    cancelled_ = false;
+    // tree-sitter keeps the options pointer while matching: it must outlive this call.
+    ts_query_cursor_exec_with_options(cursor_.get(), query, node, &options_);
+  }
+  bool next_match(TSQueryMatch* match) { return ts_query_cursor_next_match(cursor_.get(), match); }
+  bool cancelled() const { return cancelled_; }
   TSQueryCursor* get() const { return cursor_.get(); }
 
  private:
+  static bool past_deadline(TSQueryCursorState* state) {
+    auto* self = static_cast<QueryCursor*>(state->payload);
+    if (self->deadline_.expired()) self->cancelled_ = true;
+    return self->cancelled_;
+  }
+
   std::unique_ptr<TSQueryCursor, detail::QueryCursorDeleter> cursor_;
+  TSQueryCursorOptions options_{this, &past_deadline};
+  Deadline deadline_ = Deadline::never();
+  bool cancelled_ = false;
 };
 
 }  // namespace chunkls

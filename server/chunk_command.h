@@ -5,6 +5,7 @@
 // Runs on the calling thread; owns its Chunker.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -22,7 +23,13 @@ struct ChunkCommandOptions {
   std::uint64_t max_bytes = 0;
   bool with_content = false;
   bool with_folds = false;
+  std::chrono::milliseconds time_limit{10000};  // per file; 0: none
 };
+
+// `chunkls tree FILE`: the syntax tree as an S-expression, with positions, for query
+// authors. Same exit codes.
+int run_tree_command(const ChunkCommandOptions& options, const LanguageRegistry& registry,
+                     std::istream& in, std::ostream& out, std::ostream& err);
 
 // Returns the process exit code: 0 when every file was chunked, 1 otherwise.
 int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry& registry,

@@ -63,7 +63,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   chunk->add_flag("--content", chunk_options.with_content,
                   "Include each chunk's text (json and jsonl)");
+  std::int64_t time_limit_ms = 10000;
+  chunk->add_option("--time-limit", time_limit_ms,
+                    "Give up on a file after this many milliseconds of parsing and matching (0: none)")
+      ->capture_default_str();
   chunk->add_flag("--folds", chunk_options.with_folds, "List the folds too (text)");
+
+  CLI::App* tree = app.add_subcommand("tree", "Print the syntax tree of source files (for query authors)");
+  tree->add_option("files", chunk_options.files, "Files to parse; - reads standard input")->required();
+  tree->add_option("--language", chunk_options.language, "Force the language");
+  tree->add_option("--time-limit", time_limit_ms, "Give up on a file after this many milliseconds");
 
   try {
     app.parse(argc, argv);
@@ -81,6 +90,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  chunk_options.time_limit = std::chrono::milliseconds(time_limit_ms);
   if (chunk->parsed()) {
     static const std::map<std::string, chunkls::OutputFormat> kFormats = {
         {"text", chunkls::OutputFormat::kText},
@@ -89,6 +99,10 @@ int main(int argc, char** argv) {
     chunk_options.format = kFormats.at(format);
     std::ios::sync_with_stdio(false);
     return chunkls::run_chunk_command(chunk_options, registry, std::cin, std::cout, std::cerr);
+  }
+  if (tree->parsed()) {
+    chunk_options.max_bytes = 0;
+    return chunkls::run_tree_command(chunk_options, registry, std::cin, std::cout, std::cerr);
   }
   return kExitUsage;
 }

@@ -24,3 +24,9 @@
 
 ; Comments right above a definition are its documentation.
 (comment) @doc
+
+; Error recovery: where the grammar gives up (an ERROR node), a class or def header
+; still shows as the keyword followed by a call or a name and parameters.
+(ERROR "class" . (call function: (identifier) @name) @chunk.class)
+(ERROR "class" . (identifier) @name @chunk.class)
+(ERROR "def" . (identifier) @name . (parameters) @chunk.function)

@@ -1,0 +1,8 @@
+; chunkls fold query for JSON (pairs fold through their chunks).
+
+[
+  (object)
+  (array)
+] @fold
+
+(comment) @fold.comment

@@ -1,0 +1,45 @@
+// Shared helpers for the engine unit tests: a registry of the built-in languages and
+// short ways to chunk a string and to look chunks up by name.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/chunker.h"
+#include "engine/language_registry.h"
+
+namespace chunkls::testing {
+
+inline const LanguageRegistry& builtin_registry() {
+  static const LanguageRegistry registry = LanguageRegistry::with_builtins();
+  return registry;
+}
+
+inline const Language& language(std::string_view name) {
+  const Language* l = builtin_registry().find(name);
+  if (!l) throw std::runtime_error("no language " + std::string(name));
+  return *l;
+}
+
+inline ChunkedText chunk(std::string_view lang, std::string_view text, std::string_view path = "t") {
+  Chunker chunker;
+  return chunker.chunk(language(lang), text, path);
+}
+
+inline const Chunk* find_chunk(const ChunkedText& c, std::string_view qualified_name) {
+  for (const Chunk& chunk : c.chunks) {
+    if (chunk.qualified_name == qualified_name) return &chunk;
+  }
+  return nullptr;
+}
+
+inline std::vector<std::string> qualified_names(const ChunkedText& c) {
+  std::vector<std::string> out;
+  for (const Chunk& chunk : c.chunks) out.push_back(chunk.qualified_name);
+  return out;
+}
+
+}  // namespace chunkls::testing
