@@ -73,8 +73,11 @@ class Parser {
              const Deadline& deadline = Deadline::never()) {
     TSInput input{&text, &read_string, TSInputEncodingUTF8, nullptr};
     TSParseOptions options{const_cast<Deadline*>(&deadline), &past_deadline};
-    return Tree(ts_parser_parse_with_options(parser_.get(), old ? old->get() : nullptr, input,
-                                             deadline.is_never() ? TSParseOptions{} : options));
+    Tree tree(ts_parser_parse_with_options(parser_.get(), old ? old->get() : nullptr, input,
+                                           deadline.is_never() ? TSParseOptions{} : options));
+    // A cancelled parse would otherwise resume on the next call, with other text.
+    if (!tree) ts_parser_reset(parser_.get());
+    return tree;
   }
   TSParser* get() const { return parser_.get(); }
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs chunk_bench with repetitions and prints the medians and the chunk/parse ratio.
+# Usage: bench/run_chunk_bench.sh [build-dir]   (default: build)
+set -euo pipefail
+build=${1:-build}
+out=$(mktemp)
+"$build/bench/chunk_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_format=json >"$out"
+python3 - "$out" <<'PY'
+import json, sys
+data = json.load(open(sys.argv[1]))
+med = {b["run_name"]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+parse, chunk = med["BM_Parse"], med["BM_Chunk"]
+mb = parse["bytes_per_second"] * parse["real_time"] / 1e3 / 1e6
+print(f"corpus: {int(parse['files'])} files, {mb:.1f} MB; chunks: {int(chunk['chunks'])}")
+print(f"parse  median {parse['real_time']:.0f} ms ({parse['bytes_per_second']/1e6:.1f} MB/s)")
+print(f"chunk  median {chunk['real_time']:.0f} ms ({chunk['bytes_per_second']/1e6:.1f} MB/s)")
+print(f"ratio chunk/parse: {chunk['real_time'] / parse['real_time']:.3f} (target <= 1.3)")
+PY
+rm -f "$out"
