@@ -9,7 +9,7 @@ out=$(mktemp)
 python3 - "$out" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))
-med = {b["run_name"]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+med = {b["run_name"].split("/")[0]: b for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
 parse, chunk = med["BM_Parse"], med["BM_Chunk"]
 mb = parse["bytes_per_second"] * parse["real_time"] / 1e3 / 1e6
 print(f"corpus: {int(parse['files'])} files, {mb:.1f} MB; chunks: {int(chunk['chunks'])}")
