@@ -21,12 +21,15 @@ namespace fs = std::filesystem;
 std::string stdlib_dir() {
   if (const char* env = std::getenv("CHUNKLS_BENCH_CORPUS")) return env;
   std::string out;
-  if (FILE* p = popen("python3 -c 'import sysconfig; print(sysconfig.get_paths()[\"stdlib\"])'", "r")) {
+  if (FILE* p =
+          popen("python3 -c 'import sysconfig; print(sysconfig.get_paths()[\"stdlib\"])'", "r")) {
     char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
+    while (fgets(buf, sizeof buf, p))
+      out += buf;
     pclose(p);
   }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
   return out;
 }
 
@@ -41,14 +44,16 @@ const Corpus& corpus() {
     const std::string root = stdlib_dir();
     if (root.empty() || !fs::is_directory(root)) return out;
     std::vector<fs::path> paths;
-    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
+    for (auto it =
+             fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied);
          it != fs::recursive_directory_iterator(); ++it) {
       const auto name = it->path().filename().string();
       if (it->is_directory() && (name == "site-packages" || name == "__pycache__")) {
         it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file() && it->path().extension() == ".py" && it->file_size() <= (1u << 20)) {
+      if (it->is_regular_file() && it->path().extension() == ".py" &&
+          it->file_size() <= (1u << 20)) {
         paths.push_back(it->path());
       }
     }

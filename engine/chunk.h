@@ -66,17 +66,17 @@ struct TextRange {
 };
 
 struct Chunk {
-  std::string id;              // stable: hash of path, kind, qualified name, ordinal
+  std::string id;  // stable: hash of path, kind, qualified name, ordinal
   ChunkKind kind = ChunkKind::kFunction;
-  std::string name;            // never empty
-  std::string qualified_name;  // parent names joined with '.'
-  std::string detail;          // the signature: header text up to the body
-  TextRange range;             // whole chunk, including attached docs and decorators
-  TextRange definition;        // the definition node alone (what folds)
-  TextRange selection;         // the name; always inside `range`
-  std::int32_t parent = -1;    // index into the chunk list, -1 at top level
-  std::string parent_id;       // empty at top level
-  std::uint32_t depth = 0;     // 0 at top level
+  std::string name;                // never empty
+  std::string qualified_name;      // parent names joined with '.'
+  std::string detail;              // the signature: header text up to the body
+  TextRange range;                 // whole chunk, including attached docs and decorators
+  TextRange definition;            // the definition node alone (what folds)
+  TextRange selection;             // the name; always inside `range`
+  std::int32_t parent = -1;        // index into the chunk list, -1 at top level
+  std::string parent_id;           // empty at top level
+  std::uint32_t depth = 0;         // 0 at top level
   std::uint64_t content_hash = 0;  // xxh3 of the bytes of `range`
   friend bool operator==(const Chunk&, const Chunk&) = default;
 };

@@ -183,7 +183,8 @@ std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode ro
           break;
       }
     }
-    if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped)) wrappers.emplace(wrapped.id, wrapper);
+    if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped))
+      wrappers.emplace(wrapped.id, wrapper);
     if (!is_chunk) continue;
     c.pattern = match.pattern_index;
     // One chunk per definition node: the earliest pattern in the file wins.
@@ -245,7 +246,8 @@ std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode ro
     Chunk& chunk = chunks[i];
     while (!open.empty()) {
       const Chunk& top = chunks[open.back()];
-      if (top.range.start_byte <= chunk.range.start_byte && chunk.range.end_byte <= top.range.end_byte) {
+      if (top.range.start_byte <= chunk.range.start_byte &&
+          chunk.range.end_byte <= top.range.end_byte) {
         break;
       }
       open.pop_back();

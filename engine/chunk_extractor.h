@@ -20,8 +20,7 @@ class ChunkExtractor {
   // Chunks in pre-order: by start, an enclosing chunk before what it contains.
   // `path` only feeds the stable ids.
   std::vector<Chunk> extract(const CompiledQuery& query, TSNode root, std::string_view text,
-                             std::string_view path,
-                             const Deadline& deadline = Deadline::never());
+                             std::string_view path, const Deadline& deadline = Deadline::never());
 
  private:
   QueryCursor cursor_;

@@ -1,9 +1,9 @@
 #include "engine/fold_extractor.h"
 
-#include "engine/node_range.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "engine/node_range.h"
 
 namespace chunkls {
 namespace {
@@ -64,8 +64,8 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
     if (d.end.row > d.start.row) {
-      folds.push_back({d.start.row, d.end.row, d.start_byte, d.end_byte, d.start.column, d.end.column,
-                       FoldKind::kBlock});
+      folds.push_back({d.start.row, d.end.row, d.start_byte, d.end_byte, d.start.column,
+                       d.end.column, FoldKind::kBlock});
     }
   }
 

@@ -14,7 +14,8 @@ void GrammarLibrary::HandleCloser::operator()(void* handle) const {
 
 std::string grammar_symbol(std::string_view language_name) {
   std::string symbol = "tree_sitter_";
-  for (char c : language_name) symbol += c == '-' ? '_' : c;
+  for (char c : language_name)
+    symbol += c == '-' ? '_' : c;
   return symbol;
 }
 
@@ -32,8 +33,9 @@ std::shared_ptr<const GrammarLibrary> GrammarLibrary::load(const std::filesystem
   dlerror();
   void* entry = dlsym(library->handle_.get(), symbol.c_str());
   if (!entry) {
-    throw GrammarLoadError(fmt::format("grammar library {} has no entry point {}() for language '{}'",
-                                       path.string(), symbol, language_name));
+    throw GrammarLoadError(
+        fmt::format("grammar library {} has no entry point {}() for language '{}'", path.string(),
+                    symbol, language_name));
   }
   using Entry = const TSLanguage* (*)();
   // dlsym hands back a data pointer; POSIX guarantees it converts to a function pointer.
@@ -75,7 +77,8 @@ std::pair<QuerySource, QuerySource> read_query_dir(const std::filesystem::path& 
   std::string folds;
   if (std::filesystem::exists(folds_path)) {
     auto text = read_text(folds_path);
-    if (!text) throw std::runtime_error(fmt::format("cannot read query file {}", folds_path.string()));
+    if (!text)
+      throw std::runtime_error(fmt::format("cannot read query file {}", folds_path.string()));
     folds = std::move(*text);
   }
   return {QuerySource{chunks_path.string(), std::move(*chunks)},

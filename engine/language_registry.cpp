@@ -23,14 +23,17 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 std::string shebang_interpreter(std::string_view content) {
   if (!content.starts_with("#!")) return {};
   std::string_view line = content.substr(2);
-  if (const auto nl = line.find_first_of("\r\n"); nl != std::string_view::npos) line = line.substr(0, nl);
+  if (const auto nl = line.find_first_of("\r\n"); nl != std::string_view::npos)
+    line = line.substr(0, nl);
   // Split into words.
   std::vector<std::string_view> words;
   std::size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+      ++i;
     std::size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t')
+      ++j;
     if (j > i) words.push_back(line.substr(i, j - i));
     i = j;
   }
@@ -55,13 +58,15 @@ std::string shebang_interpreter(std::string_view content) {
     }
   }
   // python3.11 -> python, ruby2.7 -> ruby
-  while (!program.empty() && (std::isdigit(static_cast<unsigned char>(program.back())) || program.back() == '.')) {
+  while (!program.empty() &&
+         (std::isdigit(static_cast<unsigned char>(program.back())) || program.back() == '.')) {
     program.remove_suffix(1);
   }
   return std::string(program);
 }
 
-const Language& LanguageRegistry::add(LanguageSpec spec, std::shared_ptr<const GrammarLibrary> library) {
+const Language& LanguageRegistry::add(LanguageSpec spec,
+                                      std::shared_ptr<const GrammarLibrary> library) {
   if (spec.name.empty()) throw std::invalid_argument("a language needs a name");
   if (!spec.grammar) throw std::invalid_argument("language '" + spec.name + "' has no grammar");
   auto language = std::make_unique<Language>(std::move(spec), std::move(library));
@@ -159,7 +164,8 @@ std::vector<WarmUpFailure> LanguageRegistry::warm_up(std::span<const std::string
 std::vector<const Language*> LanguageRegistry::languages() const {
   std::vector<const Language*> out;
   out.reserve(languages_.size());
-  for (const auto& language : languages_) out.push_back(language.get());
+  for (const auto& language : languages_)
+    out.push_back(language.get());
   return out;
 }
 

@@ -16,7 +16,8 @@ void trim_line_break(TextRange& r, std::string_view text) {
   if (text[end - 1] == '\n') --end;
   if (end > r.start_byte && text[end - 1] == '\r') --end;
   std::uint32_t line_start = end;
-  while (line_start > 0 && text[line_start - 1] != '\n' && text[line_start - 1] != '\r') --line_start;
+  while (line_start > 0 && text[line_start - 1] != '\n' && text[line_start - 1] != '\r')
+    --line_start;
   r.end_byte = end;
   r.end.row -= 1;
   r.end.column = end - line_start;
@@ -24,19 +25,23 @@ void trim_line_break(TextRange& r, std::string_view text) {
 
 }  // namespace
 
-TextRange node_range(TSNode node, std::string_view text) { return span_range(node, node, text); }
+TextRange node_range(TSNode node, std::string_view text) {
+  return span_range(node, node, text);
+}
 
 TextRange span_range(TSNode first, TSNode last, std::string_view text) {
   const TSPoint s = ts_node_start_point(first);
   const TSPoint e = ts_node_end_point(last);
-  TextRange r{ts_node_start_byte(first), ts_node_end_byte(last), {s.row, s.column}, {e.row, e.column}};
+  TextRange r{
+      ts_node_start_byte(first), ts_node_end_byte(last), {s.row, s.column}, {e.row, e.column}};
   trim_line_break(r, text);
   return r;
 }
 
 CommentMarker comment_marker(std::string_view comment) {
   std::size_t i = 0;
-  while (i < comment.size() && std::string_view("/*#-;! \t").find(comment[i]) != std::string_view::npos) {
+  while (i < comment.size() &&
+         std::string_view("/*#-;! \t").find(comment[i]) != std::string_view::npos) {
     ++i;
   }
   const std::string_view rest = comment.substr(i);

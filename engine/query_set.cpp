@@ -52,8 +52,18 @@ std::uint32_t find_offset(std::string_view text, std::string_view needle) {
 
 [[noreturn]] void fail(const QuerySource& source, std::uint32_t offset, std::string kind,
                        std::string detail) {
-  auto [line, column] = line_column(source.text, offset);
-  throw QueryCompileError(source.path, offset, line, column, std::move(kind), std::move(detail));
+  std::string_view text = source.text;
+  std::string path = source.path;
+  if (offset < source.inherited_bytes) {
+    text = text.substr(0, source.inherited_bytes);
+    path = source.inherited_path;
+  } else {
+    text = text.substr(source.inherited_bytes);
+    offset -= source.inherited_bytes;
+  }
+  auto [line, column] = line_column(text, offset);
+  throw QueryCompileError(std::move(path), offset, line, column, std::move(kind),
+                          std::move(detail));
 }
 
 std::optional<CaptureInfo> capture_info(std::string_view name, QueryFile file) {
@@ -99,7 +109,8 @@ PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern, const Quer
   std::uint32_t i = 0;
   while (i < count) {
     std::uint32_t end = i;
-    while (end < count && steps[end].type != TSQueryPredicateStepTypeDone) ++end;
+    while (end < count && steps[end].type != TSQueryPredicateStepTypeDone)
+      ++end;
     std::span<const TSQueryPredicateStep> args(steps + i, end - i);
     i = end + 1;
     if (args.empty() || args[0].type != TSQueryPredicateStepTypeString) {
@@ -123,7 +134,8 @@ PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern, const Quer
     if (op == "eq?" || op == "not-eq?") {
       predicate.op = op == "eq?" ? TextPredicate::Op::kEq : TextPredicate::Op::kNotEq;
       if (args.size() != 3 || args[1].type != TSQueryPredicateStepTypeCapture) {
-        fail(source, pattern_offset, "invalid predicate", fmt::format("#{} takes @capture value", op));
+        fail(source, pattern_offset, "invalid predicate",
+             fmt::format("#{} takes @capture value", op));
       }
       predicate.capture = args[1].value_id;
       if (args[2].type == TSQueryPredicateStepTypeCapture) {
@@ -134,7 +146,8 @@ PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern, const Quer
     } else if (op == "any-of?" || op == "not-any-of?") {
       predicate.op = op == "any-of?" ? TextPredicate::Op::kAnyOf : TextPredicate::Op::kNotAnyOf;
       if (args.size() < 3 || args[1].type != TSQueryPredicateStepTypeCapture) {
-        fail(source, pattern_offset, "invalid predicate", fmt::format("#{} takes @capture values...", op));
+        fail(source, pattern_offset, "invalid predicate",
+             fmt::format("#{} takes @capture values...", op));
       }
       predicate.capture = args[1].value_id;
       for (std::size_t k = 2; k < args.size(); ++k) {
@@ -171,12 +184,12 @@ CompiledQuery CompiledQuery::compile(const TSLanguage* language, const QuerySour
                                      QueryFile file) {
   std::uint32_t error_offset = 0;
   TSQueryError error = TSQueryErrorNone;
-  Query query(ts_query_new(language, source.text.data(), static_cast<std::uint32_t>(source.text.size()),
-                           &error_offset, &error));
+  Query query(ts_query_new(language, source.text.data(),
+                           static_cast<std::uint32_t>(source.text.size()), &error_offset, &error));
   if (!query) {
     // Name the token at the error offset: it is what the author must look at.
-    std::string_view rest = std::string_view(source.text).substr(
-        std::min<std::size_t>(error_offset, source.text.size()));
+    std::string_view rest = std::string_view(source.text)
+                                .substr(std::min<std::size_t>(error_offset, source.text.size()));
     const auto token_end = rest.find_first_of(" \t\r\n()[]:");
     fail(source, error_offset, std::string(error_kind_name(error)),
          std::string(rest.substr(0, std::min<std::size_t>(token_end, 40))));

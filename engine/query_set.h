@@ -14,8 +14,8 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,12 +28,16 @@ namespace chunkls {
 struct QuerySource {
   std::string path;  // where the text came from, for error messages
   std::string text;
+  // `; inherits: LANG` puts LANG's query first: its bytes [0, inherited_bytes) come from
+  // inherited_path, so errors there name that file.
+  std::string inherited_path;
+  std::uint32_t inherited_bytes = 0;
 };
 
 class QueryCompileError : public std::runtime_error {
  public:
-  QueryCompileError(std::string file, std::uint32_t offset, std::uint32_t line, std::uint32_t column,
-                    std::string kind, std::string detail);
+  QueryCompileError(std::string file, std::uint32_t offset, std::uint32_t line,
+                    std::uint32_t column, std::string kind, std::string detail);
   const std::string& file() const { return file_; }
   std::uint32_t offset() const { return offset_; }
   std::uint32_t line() const { return line_; }      // 1-based

@@ -42,15 +42,15 @@ SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_byte
   const auto status = std::filesystem::status(path, ec);
   if (ec) return problem(SourceProblem::kUnreadable, fmt::format("unreadable: {}", ec.message()));
   if (!std::filesystem::is_regular_file(status)) {
-    return problem(SourceProblem::kNotAFile,
-                   std::filesystem::is_directory(status) ? "unreadable: is a directory"
-                                                         : "unreadable: not a regular file");
+    return problem(SourceProblem::kNotAFile, std::filesystem::is_directory(status)
+                                                 ? "unreadable: is a directory"
+                                                 : "unreadable: not a regular file");
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && max_bytes != 0 && size > max_bytes) {
-    return problem(SourceProblem::kTooLarge,
-                   fmt::format("over the size limit ({} bytes > {} bytes; see --max-size)", size,
-                               max_bytes));
+    return problem(
+        SourceProblem::kTooLarge,
+        fmt::format("over the size limit ({} bytes > {} bytes; see --max-size)", size, max_bytes));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

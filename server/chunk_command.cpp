@@ -40,10 +40,13 @@ int for_each_source(const ChunkCommandOptions& options, const LanguageRegistry& 
     }
     const Language* language =
         forced ? forced
-               : registry.detect({.language_id = {}, .path = from_stdin ? std::string_view() : path, .content = source.bytes});
+               : registry.detect({.language_id = {},
+                                  .path = from_stdin ? std::string_view() : path,
+                                  .content = source.bytes});
     if (!language) {
-      report(path, from_stdin ? "unsupported language (stdin: give --language)"
-                              : "unsupported language (unknown extension and no shebang; see --language)");
+      report(path, from_stdin
+                       ? "unsupported language (stdin: give --language)"
+                       : "unsupported language (unknown extension and no shebang; see --language)");
       continue;
     }
     try {
@@ -58,9 +61,9 @@ int for_each_source(const ChunkCommandOptions& options, const LanguageRegistry& 
 void print_tree(std::ostream& out, TSNode node, std::string_view field, int depth) {
   const TSPoint s = ts_node_start_point(node);
   const TSPoint e = ts_node_end_point(node);
-  out << fmt::format("{:{}}{}{}{} [{}:{}-{}:{}]{}\n", "", 2 * depth, field, field.empty() ? "" : ": ",
-                     ts_node_type(node), s.row + 1, s.column, e.row + 1, e.column,
-                     ts_node_is_missing(node) ? " MISSING" : "");
+  out << fmt::format("{:{}}{}{}{} [{}:{}-{}:{}]{}\n", "", 2 * depth, field,
+                     field.empty() ? "" : ": ", ts_node_type(node), s.row + 1, s.column, e.row + 1,
+                     e.column, ts_node_is_missing(node) ? " MISSING" : "");
   const std::uint32_t n = ts_node_named_child_count(node);
   for (std::uint32_t i = 0; i < n; ++i) {
     const char* child_field = ts_node_field_name_for_named_child(node, i);
@@ -75,12 +78,13 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
   Chunker chunker;
   ChunkOutput output(out, options.format, options.with_content, options.with_folds);
   output.begin();
-  const int code = for_each_source(options, registry, in, err,
-                                   [&](const std::string& path, const Language& language, std::string_view text) {
-                                     const ChunkedText chunked =
-                                         chunker.chunk(language, text, path, Deadline::after(options.time_limit));
-                                     output.file({path, language.name(), text, &chunked});
-                                   });
+  const int code = for_each_source(
+      options, registry, in, err,
+      [&](const std::string& path, const Language& language, std::string_view text) {
+        const ChunkedText chunked =
+            chunker.chunk(language, text, path, Deadline::after(options.time_limit));
+        output.file({path, language.name(), text, &chunked});
+      });
   output.end();
   return code;
 }
@@ -88,16 +92,17 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
 int run_tree_command(const ChunkCommandOptions& options, const LanguageRegistry& registry,
                      std::istream& in, std::ostream& out, std::ostream& err) {
   Parser parser;
-  return for_each_source(options, registry, in, err,
-                         [&](const std::string& path, const Language& language, std::string_view text) {
-                           if (!parser.set_language(language.grammar())) {
-                             throw std::runtime_error("tree-sitter refused the grammar");
-                           }
-                           const Tree tree = parser.parse(text, nullptr, Deadline::after(options.time_limit));
-                           if (!tree) throw DeadlineExceeded(fmt::format("parsing {} bytes", text.size()));
-                           out << fmt::format("{} ({})\n", path, language.name());
-                           print_tree(out, tree.root(), "", 0);
-                         });
+  return for_each_source(
+      options, registry, in, err,
+      [&](const std::string& path, const Language& language, std::string_view text) {
+        if (!parser.set_language(language.grammar())) {
+          throw std::runtime_error("tree-sitter refused the grammar");
+        }
+        const Tree tree = parser.parse(text, nullptr, Deadline::after(options.time_limit));
+        if (!tree) throw DeadlineExceeded(fmt::format("parsing {} bytes", text.size()));
+        out << fmt::format("{} ({})\n", path, language.name());
+        print_tree(out, tree.root(), "", 0);
+      });
 }
 
 }  // namespace chunkls

@@ -30,7 +30,8 @@ json chunk_json(const Chunk& c, std::string_view text, bool with_content) {
             {"selection_range", range_json(c.selection)},
             {"content_hash", fmt::format("{:016x}", c.content_hash)}};
   if (with_content) {
-    j["content"] = std::string(text.substr(c.range.start_byte, c.range.end_byte - c.range.start_byte));
+    j["content"] =
+        std::string(text.substr(c.range.start_byte, c.range.end_byte - c.range.start_byte));
   }
   return j;
 }
@@ -40,7 +41,9 @@ json fold_json(const Fold& f) {
 }
 
 // Invalid UTF-8 in names or content is replaced, never a failure.
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -55,13 +58,15 @@ void ChunkOutput::file(const ChunkedFile& file) {
       out_ << fmt::format("{} ({}, {} chunks, {} folds)\n", file.path, file.language,
                           chunked.chunks.size(), chunked.folds.size());
       for (const Chunk& c : chunked.chunks) {
-        const std::string head = fmt::format("{:{}}{} {}", "", 2 * (c.depth + 1), to_string(c.kind), c.name);
-        out_ << fmt::format("{:<48} {:>6}-{:<6} {}\n", head, c.range.start.row + 1, c.range.end.row + 1,
-                            c.detail);
+        const std::string head =
+            fmt::format("{:{}}{} {}", "", 2 * (c.depth + 1), to_string(c.kind), c.name);
+        out_ << fmt::format("{:<48} {:>6}-{:<6} {}\n", head, c.range.start.row + 1,
+                            c.range.end.row + 1, c.detail);
       }
       if (with_folds_) {
         for (const Fold& f : chunked.folds) {
-          out_ << fmt::format("  fold {} {}-{}\n", to_string(f.kind), f.start_row + 1, f.end_row + 1);
+          out_ << fmt::format("  fold {} {}-{}\n", to_string(f.kind), f.start_row + 1,
+                              f.end_row + 1);
         }
       }
       break;
@@ -69,9 +74,11 @@ void ChunkOutput::file(const ChunkedFile& file) {
     case OutputFormat::kJson: {
       json j = {{"path", file.path}, {"language", file.language}};
       json chunks = json::array();
-      for (const Chunk& c : chunked.chunks) chunks.push_back(chunk_json(c, file.text, with_content_));
+      for (const Chunk& c : chunked.chunks)
+        chunks.push_back(chunk_json(c, file.text, with_content_));
       json folds = json::array();
-      for (const Fold& f : chunked.folds) folds.push_back(fold_json(f));
+      for (const Fold& f : chunked.folds)
+        folds.push_back(fold_json(f));
       j["chunks"] = std::move(chunks);
       j["folds"] = std::move(folds);
       if (!first_file_) out_ << ',';

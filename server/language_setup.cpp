@@ -21,7 +21,8 @@ std::pair<std::string, std::string> split_assignment(const std::string& flag, co
 std::vector<std::string> string_list(const nlohmann::json& entry, const char* key) {
   std::vector<std::string> out;
   if (!entry.contains(key)) return out;
-  for (const auto& v : entry.at(key)) out.push_back(v.get<std::string>());
+  for (const auto& v : entry.at(key))
+    out.push_back(v.get<std::string>());
   return out;
 }
 
@@ -40,8 +41,10 @@ std::vector<ExtraLanguage> read_language_config(const std::filesystem::path& fil
       ExtraLanguage language;
       language.name = entry.at("name").get<std::string>();
       // Relative paths are relative to the config file.
-      if (entry.contains("grammar")) language.library = base / entry.at("grammar").get<std::string>();
-      if (entry.contains("queries")) language.query_dir = base / entry.at("queries").get<std::string>();
+      if (entry.contains("grammar"))
+        language.library = base / entry.at("grammar").get<std::string>();
+      if (entry.contains("queries"))
+        language.query_dir = base / entry.at("queries").get<std::string>();
       language.extensions = string_list(entry, "extensions");
       language.language_ids = string_list(entry, "languageIds");
       out.push_back(std::move(language));
@@ -59,7 +62,8 @@ LanguageRegistry LanguageSetup::build_registry() const {
 
   // Flags win over the config file: merge by name.
   std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < extras.size(); ++i) index[extras[i].name] = i;
+  for (std::size_t i = 0; i < extras.size(); ++i)
+    index[extras[i].name] = i;
   auto entry = [&](const std::string& name) -> ExtraLanguage& {
     auto [it, inserted] = index.emplace(name, extras.size());
     if (inserted) {
@@ -92,8 +96,8 @@ LanguageRegistry LanguageSetup::build_registry() const {
     } else if (!extra.query_dir.empty()) {
       if (!registry.find(extra.name)) {
         throw std::runtime_error(fmt::format(
-            "--queries {}: unknown language (give its grammar with --grammar {}=LIB.so)", extra.name,
-            extra.name));
+            "--queries {}: unknown language (give its grammar with --grammar {}=LIB.so)",
+            extra.name, extra.name));
       }
       auto [chunks, folds] = read_query_dir(extra.query_dir);
       registry.set_queries(extra.name, std::move(chunks), std::move(folds));

@@ -1,10 +1,10 @@
 // The `chunkls` command line: `chunkls chunk FILE...` now; the language server and
 // `chunkls index` arrive as their issues land. Exit codes: 0 ok, 1 some file failed,
 // 2 usage error.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
 
@@ -58,19 +58,24 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   chunk->add_option("--language", chunk_options.language,
                     "Force the language (name or LSP languageId) instead of detecting it");
-  chunk->add_option("--max-size", chunk_options.max_bytes,
-                    "Skip files larger than this many bytes (0: no limit)")
+  chunk
+      ->add_option("--max-size", chunk_options.max_bytes,
+                   "Skip files larger than this many bytes (0: no limit)")
       ->capture_default_str();
   chunk->add_flag("--content", chunk_options.with_content,
                   "Include each chunk's text (json and jsonl)");
   std::int64_t time_limit_ms = 10000;
-  chunk->add_option("--time-limit", time_limit_ms,
-                    "Give up on a file after this many milliseconds of parsing and matching (0: none)")
+  chunk
+      ->add_option(
+          "--time-limit", time_limit_ms,
+          "Give up on a file after this many milliseconds of parsing and matching (0: none)")
       ->capture_default_str();
   chunk->add_flag("--folds", chunk_options.with_folds, "List the folds too (text)");
 
-  CLI::App* tree = app.add_subcommand("tree", "Print the syntax tree of source files (for query authors)");
-  tree->add_option("files", chunk_options.files, "Files to parse; - reads standard input")->required();
+  CLI::App* tree =
+      app.add_subcommand("tree", "Print the syntax tree of source files (for query authors)");
+  tree->add_option("files", chunk_options.files, "Files to parse; - reads standard input")
+      ->required();
   tree->add_option("--language", chunk_options.language, "Force the language");
   tree->add_option("--time-limit", time_limit_ms, "Give up on a file after this many milliseconds");
 

@@ -1,12 +1,12 @@
 // `chunkls chunk` as users and scripts run it: the real binary, its output formats,
 // its exit codes (0 ok, 1 some file failed, 2 usage) and its error messages.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "subprocess.h"
 
@@ -98,7 +98,8 @@ TEST(Cli, JsonlIsOneObjectPerChunkAcrossFiles) {
   std::istringstream lines(r.out);
   std::string line;
   std::vector<nlohmann::json> rows;
-  while (std::getline(lines, line)) rows.push_back(nlohmann::json::parse(line));
+  while (std::getline(lines, line))
+    rows.push_back(nlohmann::json::parse(line));
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_EQ(rows[3]["name"], "main");
   EXPECT_EQ(rows[3]["language"], "c");
@@ -123,16 +124,17 @@ TEST(Cli, EachFailureIsReportedAndTheRestStillRuns) {
   const auto binary = dir.write("blob.py", std::string("def f():\0\0\0 pass\n", 18));
   const auto unknown = dir.write("notes.txt", "hello\n");
   const auto big = dir.write("big.py", std::string(2 << 20, '#'));
-  const auto r = run_process({kBinary, "chunk", "--format", "jsonl", (dir.path() / "missing.py").string(),
-                              binary.string(), unknown.string(), big.string(), dir.path().string(),
-                              good.string()});
+  const auto r = run_process({kBinary, "chunk", "--format", "jsonl",
+                              (dir.path() / "missing.py").string(), binary.string(),
+                              unknown.string(), big.string(), dir.path().string(), good.string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("missing.py: unreadable"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("blob.py: binary file (NUL byte at offset 8)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("notes.txt: unsupported language"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("big.py: over the size limit"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(": unreadable: is a directory"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("\"name\":\"g\""), std::string::npos) << "the good file is still chunked: " << r.out;
+  EXPECT_NE(r.out.find("\"name\":\"g\""), std::string::npos)
+      << "the good file is still chunked: " << r.out;
   // --max-size 0 lifts the limit.
   const auto unlimited = run_process({kBinary, "chunk", "--max-size", "0", big.string()});
   EXPECT_EQ(unlimited.exit_code, 0) << unlimited.err;
@@ -151,7 +153,8 @@ TEST(Cli, InvalidUtf8StillGivesValidJson) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["files"][0]["chunks"][0]["name"], "caf\xc3\xa9");
-  EXPECT_NE(doc["files"][0]["chunks"][0]["content"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos)
+  EXPECT_NE(doc["files"][0]["chunks"][0]["content"].get<std::string>().find("\xef\xbf\xbd"),
+            std::string::npos)
       << "the invalid byte is replaced by U+FFFD";
 }
 
@@ -159,18 +162,21 @@ TEST(Cli, ExtraGrammarFromTheCommandLine) {
   TempDir dir;
   const auto file = dir.write("d.jsonx", "{\"top\": {\"leaf\": 1}}\n");
   const std::string queries = "jsonx=" + (kSource / "tests/fixtures/queries/jsonx").string();
-  auto r = run_process({kBinary, "--grammar", std::string("jsonx=") + CHUNKLS_JSONX_GRAMMAR, "--queries", queries,
-                        "chunk", "--language", "jsonx", "--format", "jsonl", file.string()});
+  auto r =
+      run_process({kBinary, "--grammar", std::string("jsonx=") + CHUNKLS_JSONX_GRAMMAR, "--queries",
+                   queries, "chunk", "--language", "jsonx", "--format", "jsonl", file.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"qualified_name\":\"top.leaf\""), std::string::npos) << r.out;
   // A grammar without queries, a bad flag and a broken library are usage errors.
-  r = run_process({kBinary, "--grammar", std::string("jsonx=") + CHUNKLS_JSONX_GRAMMAR, "chunk", file.string()});
+  r = run_process({kBinary, "--grammar", std::string("jsonx=") + CHUNKLS_JSONX_GRAMMAR, "chunk",
+                   file.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("needs a query directory"), std::string::npos) << r.err;
   r = run_process({kBinary, "--grammar", "nonsense", "chunk", file.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expects NAME=PATH"), std::string::npos) << r.err;
-  r = run_process({kBinary, "--grammar", "yaml=/nonexistent.so", "--queries", "yaml=/tmp", "chunk", file.string()});
+  r = run_process({kBinary, "--grammar", "yaml=/nonexistent.so", "--queries", "yaml=/tmp", "chunk",
+                   file.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot load grammar library /nonexistent.so"), std::string::npos) << r.err;
 }
@@ -178,16 +184,19 @@ TEST(Cli, ExtraGrammarFromTheCommandLine) {
 TEST(Cli, ExtraGrammarFromAConfigFile) {
   TempDir dir;
   const auto file = dir.write("d.jsonx", "{\"top\": 1}\n");
-  const auto config = dir.write(
-      "config.json", nlohmann::json{{"languages",
-                                     {{{"name", "jsonx"},
-                                       {"grammar", CHUNKLS_JSONX_GRAMMAR},
-                                       {"queries", (kSource / "tests/fixtures/queries/jsonx").string()},
-                                       {"extensions", {".jsonx"}}}}}}
-                         .dump());
-  const auto r = run_process({kBinary, "--config", config.string(), "chunk", "--format", "jsonl", file.string()});
+  const auto config =
+      dir.write("config.json",
+                nlohmann::json{{"languages",
+                                {{{"name", "jsonx"},
+                                  {"grammar", CHUNKLS_JSONX_GRAMMAR},
+                                  {"queries", (kSource / "tests/fixtures/queries/jsonx").string()},
+                                  {"extensions", {".jsonx"}}}}}}
+                    .dump());
+  const auto r = run_process(
+      {kBinary, "--config", config.string(), "chunk", "--format", "jsonl", file.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"language\":\"jsonx\""), std::string::npos) << "detected by the extension: " << r.out;
+  EXPECT_NE(r.out.find("\"language\":\"jsonx\""), std::string::npos)
+      << "detected by the extension: " << r.out;
   const auto bad = dir.write("bad.json", "{\"languages\": [{\"grammar\": 1}]}");
   const auto r2 = run_process({kBinary, "--config", bad.string(), "chunk", file.string()});
   EXPECT_EQ(r2.exit_code, 2);
@@ -199,7 +208,8 @@ TEST(Cli, BrokenQueryOverrideReportsFileAndPosition) {
   const auto file = dir.write("m.py", kPython);
   fs::create_directories(dir.path() / "q");
   dir.write("q/chunks.scm", "(function_definition) @chunk.function\n(identifier)) @name\n");
-  const auto r = run_process({kBinary, "--queries", "python=" + (dir.path() / "q").string(), "chunk", file.string()});
+  const auto r = run_process(
+      {kBinary, "--queries", "python=" + (dir.path() / "q").string(), "chunk", file.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("q/chunks.scm:2:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("syntax error"), std::string::npos) << r.err;

@@ -44,7 +44,8 @@ void expect_well_formed(const ChunkedText& out, std::string_view text) {
 void expect_chunks_or_clear_give_up(const std::string& lang, const std::string& text) {
   Chunker chunker;
   try {
-    const auto out = chunker.chunk(testing::language(lang), text, "big", Deadline::after(std::chrono::seconds(3)));
+    const auto out = chunker.chunk(testing::language(lang), text, "big",
+                                   Deadline::after(std::chrono::seconds(3)));
     expect_well_formed(out, text);
   } catch (const DeadlineExceeded& e) {
     EXPECT_NE(std::string(e.what()).find("gave up at the time limit while"), std::string::npos);
@@ -69,13 +70,15 @@ TEST_P(EveryLanguage, InvalidUtf8AndNulBytes) {
 TEST_P(EveryLanguage, FiveMegabyteSingleLine) {
   std::string text;
   text.reserve(5u << 20);
-  while (text.size() < (5u << 20)) text += "x = [1, 2, {\"k\": 3}] ; ";
+  while (text.size() < (5u << 20))
+    text += "x = [1, 2, {\"k\": 3}] ; ";
   expect_chunks_or_clear_give_up(GetParam(), text);
 }
 
 TEST_P(EveryLanguage, TwoHundredThousandLines) {
   std::string text;
-  for (int i = 0; i < 200000; ++i) text += "a" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  for (int i = 0; i < 200000; ++i)
+    text += "a" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   expect_chunks_or_clear_give_up(GetParam(), text);
 }
 
@@ -85,7 +88,8 @@ INSTANTIATE_TEST_SUITE_P(BadInput, EveryLanguage,
 
 TEST(BadInput, PastDeadlineGivesUpWithAClearError) {
   std::string text;
-  for (int i = 0; i < 200000; ++i) text += "a" + std::to_string(i) + " = " + std::to_string(i) + "\n";
+  for (int i = 0; i < 200000; ++i)
+    text += "a" + std::to_string(i) + " = " + std::to_string(i) + "\n";
   Chunker chunker;
   const Deadline past = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
   try {
@@ -102,7 +106,8 @@ TEST(BadInput, PastDeadlineGivesUpWithAClearError) {
 
 TEST(BadInput, LongValidOneLinePythonIsOneChunk) {
   std::string text = "x = [";
-  for (int i = 0; i < 100000; ++i) text += "1, ";
+  for (int i = 0; i < 100000; ++i)
+    text += "1, ";
   text += "]";
   const auto out = testing::chunk("python", text);
   expect_well_formed(out, text);
@@ -124,7 +129,8 @@ TEST(BadInput, PythonRecoversAroundInvalidUtf8) {
 
 TEST(BadInput, PythonTwoHundredThousandFunctionsAreAllFound) {
   std::string text;
-  for (int i = 0; i < 200000; ++i) text += "def f" + std::to_string(i) + "(): pass\n";
+  for (int i = 0; i < 200000; ++i)
+    text += "def f" + std::to_string(i) + "(): pass\n";
   const auto out = testing::chunk("python", text);
   ASSERT_EQ(out.chunks.size(), 200000u);
   EXPECT_EQ(out.chunks[123456].name, "f123456");

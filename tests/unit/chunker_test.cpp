@@ -84,8 +84,9 @@ TEST(Chunker, DecoratorsAndDocCommentsBelongToTheirDefinition) {
 
 TEST(Chunker, SelectionIsInsideRangeAndNamesAreNeverEmpty) {
   for (const char* lang : {"python", "c"}) {
-    const auto out = chunk(lang, lang == std::string("c") ? "int f(void) { return 0; }\nstruct S { int a; };\n"
-                                                          : kPython);
+    const auto out =
+        chunk(lang, lang == std::string("c") ? "int f(void) { return 0; }\nstruct S { int a; };\n"
+                                             : kPython);
     ASSERT_FALSE(out.chunks.empty()) << lang;
     for (const Chunk& c : out.chunks) {
       EXPECT_FALSE(c.name.empty());
@@ -102,7 +103,8 @@ TEST(Chunker, IdsAreStableAndOverloadsGetOrdinals) {
   const auto b = chunk("python", std::string("\n\n") + std::string(kPython), "pkg/shape.py");
   ASSERT_EQ(a.chunks.size(), b.chunks.size());
   for (std::size_t i = 0; i < a.chunks.size(); ++i) {
-    EXPECT_EQ(a.chunks[i].id, b.chunks[i].id) << "moving code down keeps ids: " << a.chunks[i].qualified_name;
+    EXPECT_EQ(a.chunks[i].id, b.chunks[i].id)
+        << "moving code down keeps ids: " << a.chunks[i].qualified_name;
     EXPECT_EQ(a.chunks[i].content_hash, b.chunks[i].content_hash) << "same bytes, same hash";
   }
   // The two Shape.area overloads differ by ordinal.
@@ -129,16 +131,16 @@ TEST(Chunker, ContentHashFollowsTheBytes) {
 
 TEST(Chunker, FoldsCoverChunksCommentsImportsAndRegions) {
   const std::string text =
-      "import os\n"            // 0
-      "import sys\n"           // 1
-      "# region Setup\n"       // 2
-      "# one\n"                // 3
-      "# two\n"                // 4
-      "def f():\n"             // 5
-      "    data = [\n"         // 6
-      "        1,\n"           // 7
-      "    ]\n"                // 8
-      "# endregion\n";         // 9
+      "import os\n"       // 0
+      "import sys\n"      // 1
+      "# region Setup\n"  // 2
+      "# one\n"           // 3
+      "# two\n"           // 4
+      "def f():\n"        // 5
+      "    data = [\n"    // 6
+      "        1,\n"      // 7
+      "    ]\n"           // 8
+      "# endregion\n";    // 9
   const auto out = chunk("python", text);
   auto fold_at = [&](std::uint32_t row) -> const Fold* {
     for (const Fold& f : out.folds) {
@@ -160,9 +162,11 @@ TEST(Chunker, FoldsCoverChunksCommentsImportsAndRegions) {
   ASSERT_NE(fold_at(6), nullptr);
   EXPECT_EQ(fold_at(6)->end_row, 8u);
   for (std::size_t i = 1; i < out.folds.size(); ++i) {
-    EXPECT_LT(out.folds[i - 1].start_row, out.folds[i].start_row) << "one fold per start row, sorted";
+    EXPECT_LT(out.folds[i - 1].start_row, out.folds[i].start_row)
+        << "one fold per start row, sorted";
   }
-  for (const Fold& f : out.folds) EXPECT_GT(f.end_row, f.start_row);
+  for (const Fold& f : out.folds)
+    EXPECT_GT(f.end_row, f.start_row);
 }
 
 TEST(Chunker, CFunctionsIncludingPointerReturnsAndMacros) {
@@ -172,8 +176,8 @@ TEST(Chunker, CFunctionsIncludingPointerReturnsAndMacros) {
                          "#define MAX(a, b) ((a) > (b) ? (a) : (b))\n"
                          "typedef struct { int x; } point;\n"
                          "enum color { RED, GREEN };\n");
-  EXPECT_EQ(qualified_names(out), (std::vector<std::string>{"names", "MAX", "point", "point.x", "color",
-                                                            "color.RED", "color.GREEN"}));
+  EXPECT_EQ(qualified_names(out), (std::vector<std::string>{"names", "MAX", "point", "point.x",
+                                                            "color", "color.RED", "color.GREEN"}));
   const Chunk* names = find_chunk(out, "names");
   EXPECT_EQ(names->range.start.row, 0u) << "the block comment above is its doc";
   EXPECT_EQ(names->detail, "static char **names(int n)");

@@ -42,7 +42,8 @@ std::vector<fs::path> fixture_files() {
 
 std::string outline(const fs::path& file) {
   const std::string text = read_file(file);
-  const Language* language = testing::builtin_registry().detect({.language_id = {}, .path = file.string(), .content = text});
+  const Language* language = testing::builtin_registry().detect(
+      {.language_id = {}, .path = file.string(), .content = text});
   if (!language) return "<no language>";
   Chunker chunker;
   const ChunkedText chunked = chunker.chunk(*language, text, file.filename().string());
@@ -69,9 +70,11 @@ TEST_P(FixtureTest, OutlineMatchesExpected) {
     const bool ha = static_cast<bool>(std::getline(a, al));
     if (!he && !ha) break;
     if (!he || !ha || el != al) {
-      ADD_FAILURE() << file << ": first difference at outline line " << line << "\n  expected: "
-                    << (he ? el : "<end>") << "\n  actual:   " << (ha ? al : "<end>")
-                    << "\n(to review: build/chunkls chunk --folds " << file.filename().string() << ")";
+      ADD_FAILURE() << file << ": first difference at outline line " << line
+                    << "\n  expected: " << (he ? el : "<end>")
+                    << "\n  actual:   " << (ha ? al : "<end>")
+                    << "\n(to review: build/chunkls chunk --folds " << file.filename().string()
+                    << ")";
       return;
     }
     ++line;
@@ -90,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, FixtureTest, ::testing::ValuesIn(fixture_file
 
 TEST(Fixtures, EveryBuiltinLanguageHasAGoldenFixture) {
   std::set<std::string> covered;
-  for (const fs::path& f : fixture_files()) covered.insert(f.parent_path().filename().string());
+  for (const fs::path& f : fixture_files())
+    covered.insert(f.parent_path().filename().string());
   for (const Language* l : testing::builtin_registry().languages()) {
     EXPECT_TRUE(covered.contains(l->name())) << "no golden fixture for " << l->name();
   }

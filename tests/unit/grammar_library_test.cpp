@@ -25,7 +25,8 @@ LanguageSpec jsonx_spec() {
 
 TEST(GrammarLibrary, LoadsAGrammarAndChunksWithItsQueries) {
   LanguageRegistry registry = LanguageRegistry::with_builtins();
-  const Language& jsonx = registry.add_from_library(jsonx_spec(), CHUNKLS_JSONX_GRAMMAR, kJsonxQueries);
+  const Language& jsonx =
+      registry.add_from_library(jsonx_spec(), CHUNKLS_JSONX_GRAMMAR, kJsonxQueries);
   EXPECT_EQ(registry.detect({.language_id = {}, .path = "data.jsonx", .content = {}}), &jsonx);
   EXPECT_EQ(registry.find("jsonx"), &jsonx) << "the name is also a languageId";
   Chunker chunker;
@@ -54,7 +55,8 @@ TEST(GrammarLibrary, MissingEntryPointNamesTheSymbol) {
     GrammarLibrary::load(CHUNKLS_JSONX_GRAMMAR, "yaml");
     FAIL() << "expected an error";
   } catch (const GrammarLoadError& e) {
-    EXPECT_NE(std::string(e.what()).find("no entry point tree_sitter_yaml()"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no entry point tree_sitter_yaml()"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -79,15 +81,17 @@ TEST(GrammarLibrary, SymbolNameUsesUnderscores) {
 
 TEST(GrammarLibrary, MissingQueryDirectoryIsAnError) {
   LanguageRegistry registry;
-  EXPECT_THROW(registry.add_from_library(jsonx_spec(), CHUNKLS_JSONX_GRAMMAR, "/nonexistent/queries"),
-               std::runtime_error);
+  EXPECT_THROW(
+      registry.add_from_library(jsonx_spec(), CHUNKLS_JSONX_GRAMMAR, "/nonexistent/queries"),
+      std::runtime_error);
 }
 
 TEST(GrammarLibrary, ABrokenUserQueryReportsItsFile) {
   const fs::path dir = fs::temp_directory_path() / "chunkls-broken-query";
   fs::create_directories(dir);
   {
-    std::ofstream(dir / "chunks.scm") << "(pair key: (string) @name) @chunk.key\n(nonsense) @chunk.key\n";
+    std::ofstream(dir / "chunks.scm")
+        << "(pair key: (string) @name) @chunk.key\n(nonsense) @chunk.key\n";
   }
   LanguageRegistry registry;
   const Language& jsonx = registry.add_from_library(jsonx_spec(), CHUNKLS_JSONX_GRAMMAR, dir);

@@ -10,13 +10,14 @@ namespace {
 using testing::builtin_registry;
 
 std::string detect(std::string_view id, std::string_view path, std::string_view content = {}) {
-  const Language* l = builtin_registry().detect({.language_id = id, .path = path, .content = content});
+  const Language* l =
+      builtin_registry().detect({.language_id = id, .path = path, .content = content});
   return l ? l->name() : "<none>";
 }
 
 TEST(LanguageRegistry, HasTheTwelveFoundationLanguages) {
-  for (const char* name : {"python", "javascript", "typescript", "tsx", "c", "cpp", "rust", "go", "java",
-                           "ruby", "bash", "json"}) {
+  for (const char* name : {"python", "javascript", "typescript", "tsx", "c", "cpp", "rust", "go",
+                           "java", "ruby", "bash", "json"}) {
     const Language* l = builtin_registry().find(name);
     ASSERT_NE(l, nullptr) << name;
     EXPECT_NE(l->grammar(), nullptr) << name;
@@ -25,13 +26,15 @@ TEST(LanguageRegistry, HasTheTwelveFoundationLanguages) {
 
 TEST(LanguageRegistry, EveryBuiltinQueryCompiles) {
   const auto failures = builtin_registry().warm_up();
-  for (const auto& f : failures) ADD_FAILURE() << f.language << ": " << f.message;
+  for (const auto& f : failures)
+    ADD_FAILURE() << f.language << ": " << f.message;
   EXPECT_TRUE(failures.empty());
 }
 
 TEST(LanguageRegistry, DetectsByLanguageIdFirst) {
   EXPECT_EQ(detect("typescriptreact", "x.txt"), "tsx");
-  EXPECT_EQ(detect("shellscript", "x.py"), "bash") << "the client's languageId wins over the extension";
+  EXPECT_EQ(detect("shellscript", "x.py"), "bash")
+      << "the client's languageId wins over the extension";
   EXPECT_EQ(detect("javascriptreact", ""), "javascript");
   EXPECT_EQ(detect("no-such-id", "a.rs"), "rust") << "an unknown id falls through to the path";
 }
@@ -77,8 +80,9 @@ TEST(ShebangInterpreter, StripsPathsVersionsAndEnvFlags) {
 
 TEST(LanguageRegistry, SetQueriesReplacesALanguagesQueries) {
   LanguageRegistry registry = LanguageRegistry::with_builtins();
-  registry.set_queries("python", {"mine/chunks.scm", "(class_definition name: (identifier) @name) @chunk.class"},
-                       {"mine/folds.scm", ""});
+  registry.set_queries(
+      "python", {"mine/chunks.scm", "(class_definition name: (identifier) @name) @chunk.class"},
+      {"mine/folds.scm", ""});
   Chunker chunker;
   const auto out = chunker.chunk(*registry.find("python"), "class A:\n  def f(self): pass\n");
   ASSERT_EQ(out.chunks.size(), 1u) << "the replaced query has no function pattern";

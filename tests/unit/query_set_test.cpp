@@ -7,7 +7,9 @@
 namespace chunkls {
 namespace {
 
-const TSLanguage* python() { return testing::language("python").grammar(); }
+const TSLanguage* python() {
+  return testing::language("python").grammar();
+}
 
 QueryCompileError compile_error(std::string text) {
   try {
@@ -38,7 +40,8 @@ TEST(QuerySet, UnknownNodeTypeIsReportedAtItsOffset) {
 }
 
 TEST(QuerySet, UnknownFieldAndCaptureAreErrors) {
-  EXPECT_EQ(compile_error("(function_definition colour: (_)) @chunk.function").kind(), "unknown field");
+  EXPECT_EQ(compile_error("(function_definition colour: (_)) @chunk.function").kind(),
+            "unknown field");
   EXPECT_EQ(compile_error("(function_definition) @chunk.gadget").kind(), "unknown capture");
   EXPECT_EQ(compile_error("(function_definition) @whatever").kind(), "unknown capture");
 }
@@ -52,7 +55,8 @@ TEST(QuerySet, UnsupportedPredicateIsAnErrorNotSilentlyIgnored) {
 
 TEST(QuerySet, CaptureRolesAreResolvedOnce) {
   const QuerySet set = QuerySet::compile(
-      python(), {"c", "(function_definition name: (identifier) @name body: (_) @body) @chunk.method"},
+      python(),
+      {"c", "(function_definition name: (identifier) @name body: (_) @body) @chunk.method"},
       {"f", "(comment) @fold.comment (import_statement) @fold.imports (block) @fold"});
   const TSQuery* q = set.chunks().get();
   for (std::uint32_t id = 0; id < ts_query_capture_count(q); ++id) {
@@ -90,7 +94,8 @@ TEST(QuerySet, PredicatesFilterMatches) {
 
 TEST(QuerySet, SetNameNamesAnonymousChunks) {
   LanguageRegistry registry = LanguageRegistry::with_builtins();
-  registry.set_queries("python", {"c", "((lambda) @chunk.function (#set! name \"<lambda>\"))"}, {"f", ""});
+  registry.set_queries("python", {"c", "((lambda) @chunk.function (#set! name \"<lambda>\"))"},
+                       {"f", ""});
   Chunker chunker;
   const auto out = chunker.chunk(*registry.find("python"), "f = lambda x: x\n");
   ASSERT_EQ(out.chunks.size(), 1u);

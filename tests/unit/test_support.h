@@ -24,7 +24,8 @@ inline const Language& language(std::string_view name) {
   return *l;
 }
 
-inline ChunkedText chunk(std::string_view lang, std::string_view text, std::string_view path = "t") {
+inline ChunkedText chunk(std::string_view lang, std::string_view text,
+                         std::string_view path = "t") {
   Chunker chunker;
   return chunker.chunk(language(lang), text, path);
 }
@@ -38,7 +39,8 @@ inline const Chunk* find_chunk(const ChunkedText& c, std::string_view qualified_
 
 inline std::vector<std::string> qualified_names(const ChunkedText& c) {
   std::vector<std::string> out;
-  for (const Chunk& chunk : c.chunks) out.push_back(chunk.qualified_name);
+  for (const Chunk& chunk : c.chunks)
+    out.push_back(chunk.qualified_name);
   return out;
 }
 

@@ -22,10 +22,10 @@ TEST(TextKind, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("ascii"));
   EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80"));  // é 中 😀
-  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // UTF-16 surrogate
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xC3"));                                      // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));                                  // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));                              // UTF-16 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));                          // above U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
 }
 

@@ -3,7 +3,7 @@
 ; The outline follows what an editor shows: named functions, classes, interfaces, types,
 ; enums, namespaces and their members, variables at the top level, functions stored in
 ; variables or object keys. Anonymous callbacks stay inside the chunk that contains them.
-; engine/queries/tsx/chunks.scm repeats this file (keep the two in step).
+; engine/queries/tsx/chunks.scm inherits this file.
 
 ; ---------------------------------------------------------------------------------------
 ; Namespaces and modules

@@ -1,5 +1,5 @@
 ; chunkls fold query for TypeScript (definitions fold through their chunks).
-; engine/queries/tsx/folds.scm repeats this file and adds JSX.
+; engine/queries/tsx/folds.scm inherits this file and adds JSX.
 
 [
   (statement_block)
