@@ -17,14 +17,6 @@ namespace {
 constexpr std::size_t kMaxNameBytes = 256;
 constexpr std::size_t kMaxDetailBytes = 240;
 
-struct Candidate {
-  TSNode core;
-  TSNode name{};  // null when the pattern has no @name
-  TSNode body{};
-  ChunkKind kind;
-  std::uint32_t pattern;
-};
-
 std::string_view slice(std::string_view text, std::uint32_t start, std::uint32_t end) {
   start = std::min<std::uint32_t>(start, text.size());
   end = std::clamp<std::uint32_t>(end, start, text.size());
@@ -52,11 +44,11 @@ std::string collapse_whitespace(std::string_view s, std::size_t max_bytes) {
 
 // The signature: the definition's text up to its body (or its first line), without the
 // body opener.
-std::string detail_of(const Candidate& c, std::string_view text) {
-  const std::uint32_t start = ts_node_start_byte(c.core);
-  std::uint32_t end = ts_node_end_byte(c.core);
-  if (!ts_node_is_null(c.body)) {
-    end = ts_node_start_byte(c.body);
+std::string detail_of(TSNode core, TSNode body, std::string_view text) {
+  const std::uint32_t start = ts_node_start_byte(core);
+  std::uint32_t end = ts_node_end_byte(core);
+  if (!ts_node_is_null(body)) {
+    end = ts_node_start_byte(body);
   } else {
     const std::string_view rest = slice(text, start, end);
     const auto nl = rest.find('\n');
@@ -65,9 +57,9 @@ std::string detail_of(const Candidate& c, std::string_view text) {
   // Comments between the header and the body (`def f():  # why`) are not signature.
   std::string header;
   std::uint32_t at = start;
-  const std::uint32_t children = ts_node_child_count(c.core);
+  const std::uint32_t children = ts_node_child_count(core);
   for (std::uint32_t i = 0; i < children && at < end; ++i) {
-    const TSNode child = ts_node_child(c.core, i);
+    const TSNode child = ts_node_child(core, i);
     if (!ts_node_is_extra(child) || ts_node_has_error(child)) continue;  // keep error text
     const std::uint32_t child_start = ts_node_start_byte(child);
     if (child_start >= end) break;
@@ -124,79 +116,77 @@ TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& d
 
 std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qualified_name,
                      std::uint32_t ordinal) {
-  XXH64_state_t* state = XXH64_createState();
-  XXH64_reset(state, 0);
+  // path \0 kind \0 qualified name \0 ordinal, hashed in one call.
+  std::string key;
   const std::string_view kind_name = to_string(kind);
-  const char zero = '\0';
-  XXH64_update(state, path.data(), path.size());
-  XXH64_update(state, &zero, 1);
-  XXH64_update(state, kind_name.data(), kind_name.size());
-  XXH64_update(state, &zero, 1);
-  XXH64_update(state, qualified_name.data(), qualified_name.size());
-  XXH64_update(state, &zero, 1);
-  XXH64_update(state, &ordinal, sizeof ordinal);
-  const XXH64_hash_t hash = XXH64_digest(state);
-  XXH64_freeState(state);
-  return fmt::format("{:016x}", hash);
+  key.reserve(path.size() + kind_name.size() + qualified_name.size() + 3 + sizeof ordinal);
+  key.append(path).push_back('\0');
+  key.append(kind_name).push_back('\0');
+  key.append(qualified_name).push_back('\0');
+  key.append(reinterpret_cast<const char*>(&ordinal), sizeof ordinal);
+  return fmt::format("{:016x}", XXH64(key.data(), key.size(), 0));
 }
 
-std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode root,
-                                           std::string_view text, std::string_view path,
-                                           const Deadline& deadline) {
-  std::vector<Candidate> candidates;
-  std::unordered_map<const void*, std::size_t> by_core;
-  std::unordered_map<const void*, TSNode> wrappers;  // wrapped node -> wrapper node
-  std::unordered_set<const void*> docs;
-
-  cursor_.exec(query.get(), root, deadline);
-  TSQueryMatch match;
-  while (cursor_.next_match(&match)) {
-    if (!query.predicates_hold(match, text)) continue;
-    Candidate c{};
-    bool is_chunk = false;
-    TSNode wrapper{}, wrapped{};
-    for (std::uint16_t i = 0; i < match.capture_count; ++i) {
-      const TSQueryCapture& cap = match.captures[i];
-      const CaptureInfo& info = query.capture(cap.index);
-      switch (info.role) {
-        case CaptureRole::kChunk:
-          c.core = cap.node;
-          c.kind = info.kind;
-          is_chunk = true;
-          break;
-        case CaptureRole::kName:
-          if (ts_node_is_null(c.name)) c.name = cap.node;
-          break;
-        case CaptureRole::kBody:
-          if (ts_node_is_null(c.body)) c.body = cap.node;
-          break;
-        case CaptureRole::kWrapper:
-          wrapper = cap.node;
-          break;
-        case CaptureRole::kWrapped:
-          wrapped = cap.node;
-          break;
-        case CaptureRole::kDoc:
-          docs.insert(cap.node.id);
-          break;
-        default:
-          break;
-      }
-    }
-    if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped))
-      wrappers.emplace(wrapped.id, wrapper);
-    if (!is_chunk) continue;
-    c.pattern = match.pattern_index;
-    // One chunk per definition node: the earliest pattern in the file wins.
-    auto [it, inserted] = by_core.emplace(c.core.id, candidates.size());
-    if (inserted) {
-      candidates.push_back(c);
-    } else if (c.pattern < candidates[it->second].pattern) {
-      candidates[it->second] = c;
+void ChunkExtractor::add(const TSQueryMatch& match, const QuerySet& query) {
+  Candidate c{};
+  bool is_chunk = false;
+  TSNode wrapper{}, wrapped{};
+  for (std::uint16_t i = 0; i < match.capture_count; ++i) {
+    const TSQueryCapture& cap = match.captures[i];
+    const CaptureInfo& info = query.capture(cap.index);
+    switch (info.role) {
+      case CaptureRole::kChunk:
+        c.core = cap.node;
+        c.kind = info.kind;
+        is_chunk = true;
+        break;
+      case CaptureRole::kName:
+        if (ts_node_is_null(c.name)) c.name = cap.node;
+        break;
+      case CaptureRole::kBody:
+        if (ts_node_is_null(c.body)) c.body = cap.node;
+        break;
+      case CaptureRole::kWrapper:
+        wrapper = cap.node;
+        break;
+      case CaptureRole::kWrapped:
+        wrapped = cap.node;
+        break;
+      case CaptureRole::kDoc:
+        docs_.insert(cap.node.id);
+        break;
+      default:
+        break;
     }
   }
+  if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped)) {
+    wrappers_.emplace(wrapped.id, wrapper);
+  }
+  if (!is_chunk) return;
+  c.pattern = match.pattern_index;
+  // One chunk per definition node: the earliest pattern in the file wins.
+  auto [it, inserted] = by_core_.emplace(c.core.id, candidates_.size());
+  if (inserted) {
+    candidates_.push_back(c);
+  } else if (c.pattern < candidates_[it->second].pattern) {
+    candidates_[it->second] = c;
+  }
+}
 
-  if (cursor_.cancelled()) throw DeadlineExceeded("matching the chunks query");
+void ChunkExtractor::reset() {
+  candidates_.clear();
+  by_core_.clear();
+  wrappers_.clear();
+  docs_.clear();
+}
+
+std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_view text,
+                                          std::string_view path) {
+  const std::vector<Candidate> candidates = std::move(candidates_);
+  const std::unordered_map<const void*, TSNode> wrappers = std::move(wrappers_);
+  const std::unordered_set<const void*> docs = std::move(docs_);
+  reset();
+
   std::vector<Chunk> chunks;
   chunks.reserve(candidates.size());
   for (const Candidate& c : candidates) {
@@ -228,7 +218,7 @@ std::vector<Chunk> ChunkExtractor::extract(const CompiledQuery& query, TSNode ro
       chunk.range.end_byte = chunk.selection.end_byte;
       chunk.range.end = chunk.selection.end;
     }
-    chunk.detail = detail_of(c, text);
+    chunk.detail = detail_of(c.core, c.body, text);
     chunks.push_back(std::move(chunk));
   }
 

@@ -1,29 +1,42 @@
-// ChunkExtractor: runs a language's chunks query over a parsed tree and turns the
-// matches into the chunk tree: attached docs and decorators, nesting, qualified names,
-// stable ids and content hashes.
+// ChunkExtractor: turns the chunk-pattern matches of a document into the chunk tree:
+// attached docs and decorators, nesting, qualified names, stable ids and content hashes.
 //
-// Stateless apart from a reusable query cursor; one instance per thread.
+// The Chunker walks the tree once with the combined query and hands each chunk match to
+// add(); finish() builds the chunks and resets for the next document. One instance per
+// thread (it is part of a Chunker).
 #pragma once
 
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/chunk.h"
-#include "engine/deadline.h"
 #include "engine/query_set.h"
-#include "engine/ts_handles.h"
 
 namespace chunkls {
 
 class ChunkExtractor {
  public:
+  void add(const TSQueryMatch& match, const QuerySet& query);
   // Chunks in pre-order: by start, an enclosing chunk before what it contains.
   // `path` only feeds the stable ids.
-  std::vector<Chunk> extract(const CompiledQuery& query, TSNode root, std::string_view text,
-                             std::string_view path, const Deadline& deadline = Deadline::never());
+  std::vector<Chunk> finish(const QuerySet& query, std::string_view text, std::string_view path);
+  // Forgets what add() collected (a walk that was cancelled).
+  void reset();
 
  private:
-  QueryCursor cursor_;
+  struct Candidate {
+    TSNode core;
+    TSNode name;  // null when the pattern has no @name
+    TSNode body;
+    ChunkKind kind;
+    std::uint32_t pattern;
+  };
+  std::vector<Candidate> candidates_;
+  std::unordered_map<const void*, std::size_t> by_core_;
+  std::unordered_map<const void*, TSNode> wrappers_;  // wrapped node -> wrapper node
+  std::unordered_set<const void*> docs_;
 };
 
 // The stable id of a chunk: xxh64 of path, kind, qualified name and ordinal, in hex.

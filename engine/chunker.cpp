@@ -31,8 +31,25 @@ ChunkedText Chunker::chunk_tree(const Language& language, Tree tree, std::string
   const QuerySet& queries = language.queries();
   ChunkedText out;
   const TSNode root = tree.root();
-  out.chunks = chunks_.extract(queries.chunks(), root, text, path, deadline);
-  out.folds = folds_.extract(queries.folds(), root, text, out.chunks, deadline);
+  // One walk for both query files: each walk costs about as much as the parse.
+  cursor_.exec(queries.get(), root, deadline);
+  TSQueryMatch match;
+  while (cursor_.next_match(&match)) {
+    if (!queries.predicates_hold(match, text)) continue;
+    if (queries.is_fold_pattern(match.pattern_index)) {
+      folds_.add(match, queries, text);
+    } else {
+      chunks_.add(match, queries);
+    }
+  }
+  if (cursor_.cancelled()) {
+    // Drop what was collected so the next document starts clean.
+    chunks_.reset();
+    folds_.reset();
+    throw DeadlineExceeded("matching the queries");
+  }
+  out.chunks = chunks_.finish(queries, text, path);
+  out.folds = folds_.finish(text, out.chunks);
   out.tree = std::move(tree);
   return out;
 }

@@ -1,7 +1,7 @@
 // Chunker: the engine's entry point. Takes bytes and a Language, returns the parsed
 // tree, the chunk tree and the fold list (a ChunkedText). No LSP or JSON types.
 //
-// Owns a Parser and query cursors, which tree-sitter lets one thread use at a time:
+// Owns a Parser and a query cursor, which tree-sitter lets one thread use at a time:
 // keep one Chunker per thread. Languages and their compiled queries are shared.
 #pragma once
 
@@ -45,6 +45,7 @@ class Chunker {
 
  private:
   Parser parser_;
+  QueryCursor cursor_;
   ChunkExtractor chunks_;
   FoldExtractor folds_;
 };

@@ -57,10 +57,38 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
 
 }  // namespace
 
-std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root,
-                                         std::string_view text, const std::vector<Chunk>& chunks,
-                                         const Deadline& deadline) {
-  std::vector<Fold> folds;
+void FoldExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::string_view text) {
+  for (std::uint16_t i = 0; i < match.capture_count; ++i) {
+    const TSQueryCapture& cap = match.captures[i];
+    switch (query.capture(cap.index).role) {
+      case CaptureRole::kFold: {
+        Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock, text);
+        if (f.end_row > f.start_row) folds_.push_back(f);
+        break;
+      }
+      case CaptureRole::kFoldComment:
+        comments_.push_back(cap.node);
+        break;
+      case CaptureRole::kFoldImports:
+        imports_.push_back(cap.node);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void FoldExtractor::reset() {
+  folds_.clear();
+  comments_.clear();
+  imports_.clear();
+}
+
+std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector<Chunk>& chunks) {
+  std::vector<Fold> folds = std::move(folds_);
+  std::vector<TSNode> comments = std::move(comments_);
+  std::vector<TSNode> imports = std::move(imports_);
+  reset();
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
     if (d.end.row > d.start.row) {
@@ -68,33 +96,6 @@ std::vector<Fold> FoldExtractor::extract(const CompiledQuery& query, TSNode root
                        d.end.column, FoldKind::kBlock});
     }
   }
-
-  std::vector<TSNode> comments;
-  std::vector<TSNode> imports;
-  cursor_.exec(query.get(), root, deadline);
-  TSQueryMatch match;
-  while (cursor_.next_match(&match)) {
-    if (!query.predicates_hold(match, text)) continue;
-    for (std::uint16_t i = 0; i < match.capture_count; ++i) {
-      const TSQueryCapture& cap = match.captures[i];
-      switch (query.capture(cap.index).role) {
-        case CaptureRole::kFold: {
-          Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock, text);
-          if (f.end_row > f.start_row) folds.push_back(f);
-          break;
-        }
-        case CaptureRole::kFoldComment:
-          comments.push_back(cap.node);
-          break;
-        case CaptureRole::kFoldImports:
-          imports.push_back(cap.node);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  if (cursor_.cancelled()) throw DeadlineExceeded("matching the folds query");
   auto by_start = [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); };
   std::sort(comments.begin(), comments.end(), by_start);
   std::sort(imports.begin(), imports.end(), by_start);

@@ -4,27 +4,29 @@
 // (`#region`/`#endregion`, `{{{`/`}}}` inside comments).
 //
 // At most one fold per start row (the widest), sorted by start row; single-row spans
-// are dropped. Stateless apart from a reusable query cursor; one instance per thread.
+// are dropped. Fed the fold-pattern matches of the Chunker's single walk by add();
+// finish() builds the list and resets. One instance per thread (part of a Chunker).
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "engine/chunk.h"
-#include "engine/deadline.h"
 #include "engine/query_set.h"
-#include "engine/ts_handles.h"
 
 namespace chunkls {
 
 class FoldExtractor {
  public:
-  std::vector<Fold> extract(const CompiledQuery& query, TSNode root, std::string_view text,
-                            const std::vector<Chunk>& chunks,
-                            const Deadline& deadline = Deadline::never());
+  void add(const TSQueryMatch& match, const QuerySet& query, std::string_view text);
+  std::vector<Fold> finish(std::string_view text, const std::vector<Chunk>& chunks);
+  // Forgets what add() collected (a walk that was cancelled).
+  void reset();
 
  private:
-  QueryCursor cursor_;
+  std::vector<Fold> folds_;
+  std::vector<TSNode> comments_;
+  std::vector<TSNode> imports_;
 };
 
 }  // namespace chunkls

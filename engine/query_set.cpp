@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -44,25 +45,55 @@ std::pair<std::uint32_t, std::uint32_t> line_column(std::string_view text, std::
   return {line, column};
 }
 
-// Where a problem found after compilation sits in the source (first mention).
-std::uint32_t find_offset(std::string_view text, std::string_view needle) {
-  const auto at = text.find(needle);
-  return at == std::string_view::npos ? 0 : static_cast<std::uint32_t>(at);
-}
+enum class QueryFile : std::uint8_t { kChunks, kFolds };
 
-[[noreturn]] void fail(const QuerySource& source, std::uint32_t offset, std::string kind,
-                       std::string detail) {
-  std::string_view text = source.text;
-  std::string path = source.path;
-  if (offset < source.inherited_bytes) {
-    text = text.substr(0, source.inherited_bytes);
-    path = source.inherited_path;
-  } else {
-    text = text.substr(source.inherited_bytes);
-    offset -= source.inherited_bytes;
+// chunks.scm and folds.scm (each possibly preceded by an inherited file) joined into the
+// text tree-sitter compiles; segments map an offset back to its file.
+struct CombinedSource {
+  struct Segment {
+    std::string_view path;
+    std::uint32_t begin;
+    QueryFile file;
+  };
+  std::string text;
+  std::vector<Segment> segments;
+  std::uint32_t folds_begin = 0;
+
+  CombinedSource(const QuerySource& chunks, const QuerySource& folds) {
+    add(chunks, QueryFile::kChunks);
+    text += '\n';
+    folds_begin = static_cast<std::uint32_t>(text.size());
+    add(folds, QueryFile::kFolds);
   }
-  auto [line, column] = line_column(text, offset);
-  throw QueryCompileError(std::move(path), offset, line, column, std::move(kind),
+  std::size_t segment_at(std::uint32_t offset) const {
+    std::size_t i = 0;
+    while (i + 1 < segments.size() && segments[i + 1].begin <= offset)
+      ++i;
+    return i;
+  }
+
+ private:
+  void add(const QuerySource& source, QueryFile file) {
+    const auto base = static_cast<std::uint32_t>(text.size());
+    if (source.inherited_bytes > 0) segments.push_back({source.inherited_path, base, file});
+    segments.push_back({source.path, base + source.inherited_bytes, file});
+    text += source.text;
+  }
+};
+
+[[noreturn]] void fail(const CombinedSource& source, std::uint32_t offset, std::string kind,
+                       std::string detail) {
+  offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(source.text.size()));
+  const std::size_t i = source.segment_at(offset);
+  const auto& segment = source.segments[i];
+  const std::uint32_t end = i + 1 < source.segments.size()
+                                ? source.segments[i + 1].begin
+                                : static_cast<std::uint32_t>(source.text.size());
+  const std::string_view text =
+      std::string_view(source.text).substr(segment.begin, end - segment.begin);
+  const std::uint32_t local = offset - segment.begin;
+  auto [line, column] = line_column(text, local);
+  throw QueryCompileError(std::string(segment.path), local, line, column, std::move(kind),
                           std::move(detail));
 }
 
@@ -101,7 +132,8 @@ std::string_view capture_name(const TSQuery* query, std::uint32_t id) {
 
 // Splits the flat predicate step list of one pattern into its predicates and
 // interprets the ones we support.
-PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern, const QuerySource& source) {
+PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern,
+                         const CombinedSource& source) {
   PatternInfo info;
   std::uint32_t count = 0;
   const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, pattern, &count);
@@ -162,6 +194,42 @@ PatternInfo read_pattern(const TSQuery* query, std::uint32_t pattern, const Quer
   return info;
 }
 
+// Every `@capture` written in a file must mean something in that file's vocabulary.
+// Scans the text (skipping `;` comments and strings) so the error points at the use.
+void check_capture_names(const CombinedSource& source) {
+  const std::string_view text = source.text;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ';') {
+      while (i < text.size() && text[i] != '\n')
+        ++i;
+    } else if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+      }
+      ++i;
+    } else if (c == '@') {
+      std::size_t end = i + 1;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                   text[end] == '_' || text[end] == '.' || text[end] == '-')) {
+        ++end;
+      }
+      const std::string_view name = text.substr(i + 1, end - i - 1);
+      const auto offset = static_cast<std::uint32_t>(i);
+      const QueryFile file = source.segments[source.segment_at(offset)].file;
+      if (!capture_info(name, file)) {
+        fail(source, offset, "unknown capture",
+             fmt::format("@{} has no meaning in a {} query", name,
+                         file == QueryFile::kChunks ? "chunks" : "folds"));
+      }
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+}
+
 std::string_view node_text(TSNode node, std::string_view text) {
   const std::uint32_t start = std::min<std::uint32_t>(ts_node_start_byte(node), text.size());
   const std::uint32_t end = std::min<std::uint32_t>(ts_node_end_byte(node), text.size());
@@ -180,43 +248,7 @@ QueryCompileError::QueryCompileError(std::string file, std::uint32_t offset, std
       column_(column),
       kind_(std::move(kind)) {}
 
-CompiledQuery CompiledQuery::compile(const TSLanguage* language, const QuerySource& source,
-                                     QueryFile file) {
-  std::uint32_t error_offset = 0;
-  TSQueryError error = TSQueryErrorNone;
-  Query query(ts_query_new(language, source.text.data(),
-                           static_cast<std::uint32_t>(source.text.size()), &error_offset, &error));
-  if (!query) {
-    // Name the token at the error offset: it is what the author must look at.
-    std::string_view rest = std::string_view(source.text)
-                                .substr(std::min<std::size_t>(error_offset, source.text.size()));
-    const auto token_end = rest.find_first_of(" \t\r\n()[]:");
-    fail(source, error_offset, std::string(error_kind_name(error)),
-         std::string(rest.substr(0, std::min<std::size_t>(token_end, 40))));
-  }
-  CompiledQuery out;
-  const std::uint32_t capture_count = ts_query_capture_count(query.get());
-  out.captures_.reserve(capture_count);
-  for (std::uint32_t id = 0; id < capture_count; ++id) {
-    const std::string_view name = capture_name(query.get(), id);
-    auto info = capture_info(name, file);
-    if (!info) {
-      fail(source, find_offset(source.text, fmt::format("@{}", name)), "unknown capture",
-           fmt::format("@{} has no meaning in a {} query", name,
-                       file == QueryFile::kChunks ? "chunks" : "folds"));
-    }
-    out.captures_.push_back(*info);
-  }
-  const std::uint32_t pattern_count = ts_query_pattern_count(query.get());
-  out.patterns_.reserve(pattern_count);
-  for (std::uint32_t p = 0; p < pattern_count; ++p) {
-    out.patterns_.push_back(read_pattern(query.get(), p, source));
-  }
-  out.query_ = std::move(query);
-  return out;
-}
-
-bool CompiledQuery::predicates_hold(const TSQueryMatch& match, std::string_view text) const {
+bool QuerySet::predicates_hold(const TSQueryMatch& match, std::string_view text) const {
   const PatternInfo& info = patterns_[match.pattern_index];
   if (info.predicates.empty()) return true;
   auto capture_text = [&](std::uint32_t id) -> std::optional<std::string_view> {
@@ -256,9 +288,42 @@ bool CompiledQuery::predicates_hold(const TSQueryMatch& match, std::string_view 
 
 QuerySet QuerySet::compile(const TSLanguage* language, const QuerySource& chunks,
                            const QuerySource& folds) {
+  const CombinedSource source(chunks, folds);
+  std::uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  Query query(ts_query_new(language, source.text.data(),
+                           static_cast<std::uint32_t>(source.text.size()), &error_offset, &error));
+  if (!query) {
+    // Name the token at the error offset: it is what the author must look at.
+    std::string_view rest = std::string_view(source.text)
+                                .substr(std::min<std::size_t>(error_offset, source.text.size()));
+    const auto token_end = rest.find_first_of(" \t\r\n()[]:");
+    fail(source, error_offset, std::string(error_kind_name(error)),
+         std::string(rest.substr(0, std::min<std::size_t>(token_end, 40))));
+  }
+  check_capture_names(source);
+
   QuerySet set;
-  set.chunks_ = CompiledQuery::compile(language, chunks, QueryFile::kChunks);
-  set.folds_ = CompiledQuery::compile(language, folds, QueryFile::kFolds);
+  const std::uint32_t capture_count = ts_query_capture_count(query.get());
+  set.captures_.reserve(capture_count);
+  for (std::uint32_t id = 0; id < capture_count; ++id) {
+    // The two vocabularies share no name, and check_capture_names vetted each use.
+    const std::string_view name = capture_name(query.get(), id);
+    auto info = capture_info(name, QueryFile::kChunks);
+    if (!info) info = capture_info(name, QueryFile::kFolds);
+    set.captures_.push_back(info.value_or(CaptureInfo{}));
+  }
+  const std::uint32_t pattern_count = ts_query_pattern_count(query.get());
+  set.patterns_.reserve(pattern_count);
+  set.first_fold_pattern_ = pattern_count;
+  for (std::uint32_t p = 0; p < pattern_count; ++p) {
+    set.patterns_.push_back(read_pattern(query.get(), p, source));
+    if (set.first_fold_pattern_ == pattern_count &&
+        ts_query_start_byte_for_pattern(query.get(), p) >= source.folds_begin) {
+      set.first_fold_pattern_ = p;
+    }
+  }
+  set.query_ = std::move(query);
   return set;
 }
 

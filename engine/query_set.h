@@ -1,5 +1,5 @@
-// QuerySet: one language's compiled chunk and fold queries, with the meaning of each
-// capture resolved once at compile time so the hot path never compares strings.
+// QuerySet: one language's chunk and fold queries compiled together, with the meaning of
+// each capture resolved once at compile time so the hot path never compares strings.
 //
 // Capture vocabulary (documented for query authors in engine/queries/README.md):
 //   chunks.scm  @chunk.<kind> @name @body @wrapper @wrapped @doc, property `name`
@@ -81,17 +81,18 @@ struct PatternInfo {
   std::vector<TextPredicate> predicates;
 };
 
-enum class QueryFile : std::uint8_t { kChunks, kFolds };
-
-class CompiledQuery {
+// The chunks and folds files compiled as ONE tree-sitter query, so a document is walked
+// once for both (each walk costs about as much as parsing). Patterns keep their file
+// order: chunks.scm's first, then folds.scm's from first_fold_pattern on.
+class QuerySet {
  public:
-  CompiledQuery() = default;
-  // Throws QueryCompileError.
-  static CompiledQuery compile(const TSLanguage* language, const QuerySource& source,
-                               QueryFile file);
+  // Throws QueryCompileError naming the file (chunks, folds or an inherited one).
+  static QuerySet compile(const TSLanguage* language, const QuerySource& chunks,
+                          const QuerySource& folds);
   const TSQuery* get() const { return query_.get(); }
   const CaptureInfo& capture(std::uint32_t id) const { return captures_[id]; }
   const PatternInfo& pattern(std::uint32_t index) const { return patterns_[index]; }
+  bool is_fold_pattern(std::uint32_t index) const { return index >= first_fold_pattern_; }
   // True when every text predicate of the match's pattern holds on `text`.
   bool predicates_hold(const TSQueryMatch& match, std::string_view text) const;
 
@@ -99,19 +100,7 @@ class CompiledQuery {
   Query query_;
   std::vector<CaptureInfo> captures_;
   std::vector<PatternInfo> patterns_;
-};
-
-class QuerySet {
- public:
-  // Throws QueryCompileError.
-  static QuerySet compile(const TSLanguage* language, const QuerySource& chunks,
-                          const QuerySource& folds);
-  const CompiledQuery& chunks() const { return chunks_; }
-  const CompiledQuery& folds() const { return folds_; }
-
- private:
-  CompiledQuery chunks_;
-  CompiledQuery folds_;
+  std::uint32_t first_fold_pattern_ = 0;
 };
 
 }  // namespace chunkls
