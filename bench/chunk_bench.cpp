@@ -93,6 +93,35 @@ void BM_Parse(benchmark::State& state) {
   state.counters["files"] = static_cast<double>(c.files.size());
 }
 
+// Parse, then walk the tree with a query cursor whose only pattern matches the root:
+// the fixed cost of one query walk, whatever the patterns.
+void BM_ParseAndWalk(benchmark::State& state) {
+  const Corpus& c = corpus();
+  if (c.files.empty()) {
+    state.SkipWithError("no corpus: set CHUNKLS_BENCH_CORPUS");
+    return;
+  }
+  const TSLanguage* python = registry().find("python")->grammar();
+  std::uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  const std::string source = "(module) @_root";
+  chunkls::Query query(ts_query_new(python, source.data(), source.size(), &error_offset, &error));
+  chunkls::Parser parser;
+  parser.set_language(python);
+  chunkls::QueryCursor cursor;
+  for (auto _ : state) {
+    for (const std::string& text : c.files) {
+      chunkls::Tree tree = parser.parse(text);
+      cursor.exec(query.get(), tree.root());
+      TSQueryMatch match;
+      while (cursor.next_match(&match))
+        benchmark::DoNotOptimize(match.id);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.bytes));
+  state.counters["files"] = static_cast<double>(c.files.size());
+}
+
 void BM_Chunk(benchmark::State& state) {
   const Corpus& c = corpus();
   if (c.files.empty()) {
@@ -117,6 +146,7 @@ void BM_Chunk(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_ParseAndWalk)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Chunk)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace

@@ -14,6 +14,8 @@ parse, chunk = med["BM_Parse"], med["BM_Chunk"]
 mb = parse["bytes_per_second"] * parse["real_time"] / 1e3 / 1e6
 print(f"corpus: {int(parse['files'])} files, {mb:.1f} MB; chunks: {int(chunk['chunks'])}")
 print(f"parse  median {parse['real_time']:.0f} ms ({parse['bytes_per_second']/1e6:.1f} MB/s)")
+walk = med["BM_ParseAndWalk"]
+print(f"parse+walk median {walk['real_time']:.0f} ms (one query walk, trivial query; ratio {walk['real_time'] / parse['real_time']:.3f})")
 print(f"chunk  median {chunk['real_time']:.0f} ms ({chunk['bytes_per_second']/1e6:.1f} MB/s)")
 print(f"ratio chunk/parse: {chunk['real_time'] / parse['real_time']:.3f} (target <= 1.3)")
 PY
