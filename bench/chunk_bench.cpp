@@ -1,6 +1,8 @@
 // Chunking throughput against raw tree-sitter parsing of the same bytes, in the same
 // run: BM_Parse is the baseline (a fresh parse of every file), BM_Chunk is what
-// `chunkls chunk` does per file (parse + chunks query + folds query + chunk tree).
+// `chunkls chunk` does per file (parse, planned query walk, chunk tree, folds);
+// BM_ChunkFullQueryWalk the same with the query cursor over the whole tree; the two
+// ParseAnd*Walk benchmarks are the fixed costs of walking a tree.
 // The corpus is the installed Python's standard library (CHUNKLS_BENCH_CORPUS to
 // override), files up to 1 MiB. bench/run_chunk_bench.sh prints the ratio.
 #include <benchmark/benchmark.h>
@@ -75,6 +77,15 @@ const chunkls::LanguageRegistry& registry() {
   return r;
 }
 
+// Loads the corpus and compiles the queries, timing nothing: for instruction counts,
+// every counted run includes it and the baseline run is it alone.
+void BM_Load(benchmark::State& state) {
+  benchmark::DoNotOptimize(corpus().files.size());
+  benchmark::DoNotOptimize(&registry().find("python")->queries());
+  for (auto _ : state) {
+  }
+}
+
 void BM_Parse(benchmark::State& state) {
   const Corpus& c = corpus();
   if (c.files.empty()) {
@@ -122,7 +133,42 @@ void BM_ParseAndWalk(benchmark::State& state) {
   state.counters["files"] = static_cast<double>(c.files.size());
 }
 
-void BM_Chunk(benchmark::State& state) {
+// Parse, then visit every node with a plain TSTreeCursor: the floor of any design that
+// looks at the whole tree, with or without queries.
+void BM_ParseAndTreeCursorWalk(benchmark::State& state) {
+  const Corpus& c = corpus();
+  if (c.files.empty()) {
+    state.SkipWithError("no corpus: set CHUNKLS_BENCH_CORPUS");
+    return;
+  }
+  chunkls::Parser parser;
+  parser.set_language(registry().find("python")->grammar());
+  for (auto _ : state) {
+    for (const std::string& text : c.files) {
+      chunkls::Tree tree = parser.parse(text);
+      TSTreeCursor cursor = ts_tree_cursor_new(tree.root());
+      std::size_t nodes = 0;
+      bool more = true;
+      while (more) {
+        ++nodes;
+        if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+          if (!ts_tree_cursor_goto_parent(&cursor)) {
+            more = false;
+            break;
+          }
+        }
+      }
+      ts_tree_cursor_delete(&cursor);
+      benchmark::DoNotOptimize(nodes);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.bytes));
+  state.counters["files"] = static_cast<double>(c.files.size());
+}
+
+template <chunkls::Chunker::Walk kWalk>
+void chunk_corpus(benchmark::State& state) {
   const Corpus& c = corpus();
   if (c.files.empty()) {
     state.SkipWithError("no corpus: set CHUNKLS_BENCH_CORPUS");
@@ -130,7 +176,7 @@ void BM_Chunk(benchmark::State& state) {
   }
   const chunkls::Language& python = *registry().find("python");
   (void)python.queries();  // compile outside the timed loop, as warm_up does
-  chunkls::Chunker chunker;
+  chunkls::Chunker chunker(kWalk);
   std::size_t chunks = 0;
   for (auto _ : state) {
     chunks = 0;
@@ -145,9 +191,21 @@ void BM_Chunk(benchmark::State& state) {
   state.counters["chunks"] = static_cast<double>(chunks);
 }
 
-BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_ParseAndWalk)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_Chunk)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+// What `chunkls chunk` does: the planned walk.
+void BM_Chunk(benchmark::State& state) {
+  chunk_corpus<chunkls::Chunker::Walk::kPlanned>(state);
+}
+// The reference walk: the query cursor over the whole tree.
+void BM_ChunkFullQueryWalk(benchmark::State& state) {
+  chunk_corpus<chunkls::Chunker::Walk::kFullQuery>(state);
+}
+
+BENCHMARK(BM_Load);
+BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseAndTreeCursorWalk)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseAndWalk)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ChunkFullQueryWalk)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Chunk)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

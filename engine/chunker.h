@@ -31,6 +31,12 @@ class ChunkError : public std::runtime_error {
 
 class Chunker {
  public:
+  enum class Walk : std::uint8_t {
+    kPlanned,    // tree-cursor walk; the query runs only where patterns are rooted
+    kFullQuery,  // the query cursor over the whole tree (the reference; used when no plan)
+  };
+  explicit Chunker(Walk walk = Walk::kPlanned) : walk_(walk) {}
+
   // Throws QueryCompileError when the language's queries are broken, ChunkError when
   // the runtime refuses the grammar or parsing fails, DeadlineExceeded when parsing or
   // matching is still running at `deadline`.
@@ -44,6 +50,13 @@ class Chunker {
   Parser& parser() { return parser_; }
 
  private:
+  void dispatch(const TSQueryMatch& match, const QuerySet& queries, std::string_view text);
+  void walk_planned(const QuerySet& queries, TSNode root, std::string_view text,
+                    const Deadline& deadline);
+  void walk_full(const QuerySet& queries, TSNode root, std::string_view text,
+                 const Deadline& deadline);
+
+  Walk walk_;
   Parser parser_;
   QueryCursor cursor_;
   ChunkExtractor chunks_;

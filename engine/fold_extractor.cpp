@@ -124,11 +124,14 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
   fold_runs(imports, FoldKind::kImports, folds, text, /*own_line_only=*/false);
 
   // One fold per start row: the widest; on a tie the more telling kind (region,
-  // imports, comment) over a plain block.
+  // imports, comment) over a plain block, then the one starting first on the row.
   std::sort(folds.begin(), folds.end(), [](const Fold& a, const Fold& b) {
     if (a.start_row != b.start_row) return a.start_row < b.start_row;
     if (a.end_row != b.end_row) return a.end_row > b.end_row;
-    return a.kind > b.kind;
+    if (a.kind != b.kind) return a.kind > b.kind;
+    // A total order, so the survivor never depends on the order matches came in.
+    if (a.start_byte != b.start_byte) return a.start_byte < b.start_byte;
+    return a.end_byte > b.end_byte;
   });
   folds.erase(std::unique(folds.begin(), folds.end(),
                           [](const Fold& a, const Fold& b) { return a.start_row == b.start_row; }),

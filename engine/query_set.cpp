@@ -323,6 +323,7 @@ QuerySet QuerySet::compile(const TSLanguage* language, const QuerySource& chunks
       set.first_fold_pattern_ = p;
     }
   }
+  set.plan_ = QueryPlan::build(language, query.get(), source.text);
   set.query_ = std::move(query);
   return set;
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/chunk.h"
+#include "engine/query_plan.h"
 #include "engine/ts_handles.h"
 
 namespace chunkls {
@@ -93,6 +94,8 @@ class QuerySet {
   const CaptureInfo& capture(std::uint32_t id) const { return captures_[id]; }
   const PatternInfo& pattern(std::uint32_t index) const { return patterns_[index]; }
   bool is_fold_pattern(std::uint32_t index) const { return index >= first_fold_pattern_; }
+  // Where patterns can match; the Chunker walks with it when it is usable.
+  const QueryPlan& plan() const { return plan_; }
   // True when every text predicate of the match's pattern holds on `text`.
   bool predicates_hold(const TSQueryMatch& match, std::string_view text) const;
 
@@ -101,6 +104,7 @@ class QuerySet {
   std::vector<CaptureInfo> captures_;
   std::vector<PatternInfo> patterns_;
   std::uint32_t first_fold_pattern_ = 0;
+  QueryPlan plan_;
 };
 
 }  // namespace chunkls

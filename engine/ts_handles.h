@@ -1,4 +1,5 @@
-// RAII owners for the tree-sitter handles chunkls uses: Parser, Tree, Query, QueryCursor.
+// RAII owners for the tree-sitter handles chunkls uses: Parser, Tree, Query, TreeCursor,
+// QueryCursor.
 //
 // Each wrapper owns exactly one tree-sitter object and frees it with the matching
 // ts_*_delete call; none of them is ever freed by hand elsewhere. Tree is a value type:
@@ -110,6 +111,29 @@ class Query {
   std::unique_ptr<TSQuery, detail::QueryDeleter> query_;
 };
 
+// A tree cursor over a node's subtree: the cheap way to visit every node.
+class TreeCursor {
+ public:
+  explicit TreeCursor(TSNode root) : cursor_(ts_tree_cursor_new(root)) {}
+  TreeCursor(const TreeCursor&) = delete;
+  TreeCursor& operator=(const TreeCursor&) = delete;
+  ~TreeCursor() { ts_tree_cursor_delete(&cursor_); }
+
+  TSNode node() const { return ts_tree_cursor_current_node(&cursor_); }
+  // Pre-order step: first child, else next sibling, else an ancestor's next sibling.
+  // False when the walk is over.
+  bool next() {
+    if (ts_tree_cursor_goto_first_child(&cursor_)) return true;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor_)) {
+      if (!ts_tree_cursor_goto_parent(&cursor_)) return false;
+    }
+    return true;
+  }
+
+ private:
+  TSTreeCursor cursor_;
+};
+
 class QueryCursor {
  public:
   QueryCursor() : cursor_(ts_query_cursor_new()) {}
@@ -127,7 +151,12 @@ class QueryCursor {
     ts_query_cursor_exec_with_options(cursor_.get(), query, node, &options_);
   }
   bool next_match(TSQueryMatch* match) { return ts_query_cursor_next_match(cursor_.get(), match); }
+  // 0: matches must start at the node given to exec(); UINT32_MAX: anywhere below it.
+  void set_max_start_depth(std::uint32_t depth) {
+    ts_query_cursor_set_max_start_depth(cursor_.get(), depth);
+  }
   bool cancelled() const { return cancelled_; }
+  void cancel() { cancelled_ = true; }
   TSQueryCursor* get() const { return cursor_.get(); }
 
  private:

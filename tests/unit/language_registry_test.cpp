@@ -31,6 +31,13 @@ TEST(LanguageRegistry, EveryBuiltinQueryCompiles) {
   EXPECT_TRUE(failures.empty());
 }
 
+TEST(LanguageRegistry, EveryBuiltinQueryHasAUsableWalkPlan) {
+  // Without a plan the Chunker falls back to the full query walk: correct, but slower.
+  for (const Language* l : builtin_registry().languages()) {
+    EXPECT_TRUE(l->queries().plan().usable()) << l->name();
+  }
+}
+
 TEST(LanguageRegistry, DetectsByLanguageIdFirst) {
   EXPECT_EQ(detect("typescriptreact", "x.txt"), "tsx");
   EXPECT_EQ(detect("shellscript", "x.py"), "bash")
