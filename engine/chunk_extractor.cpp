@@ -4,7 +4,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -89,9 +88,29 @@ TSNode outermost(TSNode node, const std::unordered_map<const void*, TSNode>& wra
   return node;
 }
 
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+// The end of a node's text without trailing blanks (some grammars end comments with
+// their line break).
+std::uint32_t trimmed_end(TSNode node, std::string_view text) {
+  std::uint32_t end = std::min<std::uint32_t>(ts_node_end_byte(node), text.size());
+  const std::uint32_t start = ts_node_start_byte(node);
+  while (end > start && is_blank(text[end - 1]))
+    --end;
+  return end;
+}
+
 TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& docs,
+                          const std::unordered_set<std::uint32_t>& doc_ends,
                           std::string_view text) {
   TSNode first = outer;
+  // Fast path: no doc ends right before the chunk, so none can be attached.
+  std::uint32_t before_start = std::min<std::uint32_t>(ts_node_start_byte(outer), text.size());
+  while (before_start > 0 && is_blank(text[before_start - 1]))
+    --before_start;
+  if (!doc_ends.contains(before_start)) return first;
   TSNode prev = ts_node_prev_named_sibling(first);
   while (!ts_node_is_null(prev) && docs.contains(prev.id) &&
          node_range(prev, text).end.row + 1 >= ts_node_start_point(first).row) {
@@ -127,7 +146,7 @@ std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qua
   return fmt::format("{:016x}", XXH64(key.data(), key.size(), 0));
 }
 
-void ChunkExtractor::add(const TSQueryMatch& match, const QuerySet& query) {
+void ChunkExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::string_view text) {
   Candidate c{};
   bool is_chunk = false;
   TSNode wrapper{}, wrapped{};
@@ -154,6 +173,7 @@ void ChunkExtractor::add(const TSQueryMatch& match, const QuerySet& query) {
         break;
       case CaptureRole::kDoc:
         docs_.insert(cap.node.id);
+        doc_ends_.insert(trimmed_end(cap.node, text));
         break;
       default:
         break;
@@ -178,6 +198,7 @@ void ChunkExtractor::reset() {
   by_core_.clear();
   wrappers_.clear();
   docs_.clear();
+  doc_ends_.clear();
 }
 
 std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_view text,
@@ -185,6 +206,7 @@ std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_vie
   const std::vector<Candidate> candidates = std::move(candidates_);
   const std::unordered_map<const void*, TSNode> wrappers = std::move(wrappers_);
   const std::unordered_set<const void*> docs = std::move(docs_);
+  const std::unordered_set<std::uint32_t> doc_ends = std::move(doc_ends_);
   reset();
 
   std::vector<Chunk> chunks;
@@ -193,7 +215,7 @@ std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_vie
     Chunk chunk;
     chunk.kind = c.kind;
     const TSNode outer = outermost(c.core, wrappers);
-    chunk.range = span_range(first_attached_doc(outer, docs, text), outer, text);
+    chunk.range = span_range(first_attached_doc(outer, docs, doc_ends, text), outer, text);
     chunk.definition = node_range(c.core, text);
     if (!ts_node_is_null(c.name)) {
       chunk.name = collapse_whitespace(
@@ -223,15 +245,27 @@ std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_vie
   }
 
   // Pre-order: by start, the enclosing (longer) chunk first; equal ranges keep the
-  // order of the query's matches, so nesting never depends on the sort.
-  std::stable_sort(chunks.begin(), chunks.end(), [](const Chunk& a, const Chunk& b) {
+  // order of the query's matches, so nesting never depends on the sort. Indices are
+  // sorted, so each Chunk (five strings) moves once.
+  std::vector<std::uint32_t> order(chunks.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
+    const Chunk& a = chunks[ia];
+    const Chunk& b = chunks[ib];
     if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
     if (a.range.end_byte != b.range.end_byte) return a.range.end_byte > b.range.end_byte;
     return a.definition.start_byte < b.definition.start_byte;
   });
+  std::vector<Chunk> sorted;
+  sorted.reserve(chunks.size());
+  for (std::uint32_t i : order)
+    sorted.push_back(std::move(chunks[i]));
+  chunks = std::move(sorted);
 
   std::vector<std::int32_t> open;  // indices of the chunks enclosing the current one
-  std::map<std::pair<std::string, ChunkKind>, std::uint32_t> ordinals;
+  std::unordered_map<std::string, std::uint32_t> ordinals;  // "kind\0qualified name" -> count
+  std::string ordinal_key;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     Chunk& chunk = chunks[i];
     while (!open.empty()) {
@@ -251,7 +285,10 @@ std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_vie
     } else {
       chunk.qualified_name = chunk.name;
     }
-    const std::uint32_t ordinal = ordinals[{chunk.qualified_name, chunk.kind}]++;
+    ordinal_key.assign(1, static_cast<char>(chunk.kind));
+    ordinal_key.push_back('\0');
+    ordinal_key.append(chunk.qualified_name);
+    const std::uint32_t ordinal = ordinals[ordinal_key]++;
     chunk.id = chunk_id(path, chunk.kind, chunk.qualified_name, ordinal);
     const std::string_view bytes = slice(text, chunk.range.start_byte, chunk.range.end_byte);
     chunk.content_hash = XXH3_64bits(bytes.data(), bytes.size());

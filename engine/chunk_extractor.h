@@ -18,7 +18,7 @@ namespace chunkls {
 
 class ChunkExtractor {
  public:
-  void add(const TSQueryMatch& match, const QuerySet& query);
+  void add(const TSQueryMatch& match, const QuerySet& query, std::string_view text);
   // Chunks in pre-order: by start, an enclosing chunk before what it contains.
   // `path` only feeds the stable ids.
   std::vector<Chunk> finish(const QuerySet& query, std::string_view text, std::string_view path);
@@ -37,6 +37,10 @@ class ChunkExtractor {
   std::unordered_map<const void*, std::size_t> by_core_;
   std::unordered_map<const void*, TSNode> wrappers_;  // wrapped node -> wrapper node
   std::unordered_set<const void*> docs_;
+  // Where each doc's text ends (trailing blanks trimmed): a chunk looks for docs above
+  // it only when one ends right before it, since finding a previous sibling in
+  // tree-sitter costs time proportional to the number of siblings.
+  std::unordered_set<std::uint32_t> doc_ends_;
 };
 
 // The stable id of a chunk: xxh64 of path, kind, qualified name and ordinal, in hex.

@@ -55,7 +55,7 @@ void Chunker::dispatch(const TSQueryMatch& match, const QuerySet& queries, std::
   if (queries.is_fold_pattern(match.pattern_index)) {
     folds_.add(match, queries, text);
   } else {
-    chunks_.add(match, queries);
+    chunks_.add(match, queries, text);
   }
 }
 

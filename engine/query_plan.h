@@ -37,15 +37,18 @@ class QueryPlan {
   bool usable() const { return usable_; }
   // nullptr when no pattern is rooted at nodes of this symbol.
   const NodePlan* at(TSNode node) const {
-    if (ts_node_is_error(node))
+    const TSSymbol symbol = ts_node_symbol(node);  // one lookup: ERROR is a symbol too
+    if (symbol == kErrorSymbol) {
       return error_.run_query || !error_.captures.empty() ? &error_ : nullptr;
-    const TSSymbol symbol = ts_node_symbol(node);
+    }
     if (symbol >= symbols_.size()) return nullptr;
     const NodePlan& p = symbols_[symbol];
     return p.run_query || !p.captures.empty() ? &p : nullptr;
   }
 
  private:
+  // tree-sitter's ERROR node symbol (ts_builtin_sym_error, (TSSymbol)-1).
+  static constexpr TSSymbol kErrorSymbol = static_cast<TSSymbol>(-1);
   bool usable_ = false;
   std::vector<NodePlan> symbols_;
   NodePlan error_;
