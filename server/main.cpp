@@ -1,15 +1,22 @@
-// The `chunkls` command line: `chunkls chunk FILE...` now; the language server and
-// `chunkls index` arrive as their issues land. Exit codes: 0 ok, 1 some file failed,
-// 2 usage error.
+// The `chunkls` command line. Without a subcommand it is the language server (LSP over
+// stdio, or over TCP on 127.0.0.1 with --port); `chunkls chunk FILE...` and `chunkls
+// tree FILE...` are the batch tools. Exit codes: 0 ok, 1 some file failed (or the
+// server exited without shutdown), 2 usage error.
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 #include <map>
+#include <thread>
 
+#include "protocol/fd_transport.h"
 #include "server/chunk_command.h"
 #include "server/language_setup.h"
+#include "server/lsp_server.h"
 #include "server/version.h"
 
 namespace {
@@ -29,6 +36,66 @@ void add_language_options(CLI::App& app, chunkls::LanguageSetup& setup) {
       ->check(CLI::ExistingFile);
 }
 
+struct ServeFlags {
+  std::optional<std::uint16_t> port;
+  std::string log_file;
+  bool stdio = false;
+  std::int64_t time_limit_ms = 10000;
+  unsigned threads = 0;
+  std::uint64_t max_file_bytes = 1024 * 1024;
+};
+
+int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
+          spdlog::level::level_enum level) {
+  // A client that goes away must not kill us mid-write: EPIPE is handled.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::shared_ptr<spdlog::logger> log;
+  try {
+    log = flags.log_file.empty()
+              ? spdlog::stderr_color_mt("chunkls-server")
+              : spdlog::basic_logger_mt("chunkls-server", flags.log_file, /*truncate=*/false);
+  } catch (const spdlog::spdlog_ex& e) {
+    spdlog::error("cannot open the log file: {}", e.what());
+    return kExitUsage;
+  }
+  log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
+  log->set_level(level);
+  log->flush_on(spdlog::level::info);
+
+  chunkls::ServerOptions options;
+  options.time_limit = std::chrono::milliseconds(flags.time_limit_ms);
+  options.max_file_bytes = flags.max_file_bytes;
+  options.worker_threads =
+      flags.threads > 0 ? flags.threads : std::max(2u, std::thread::hardware_concurrency());
+  // Compile the queries off the reader's path: the first didOpen should not pay for it.
+  std::thread([&registry, log] {
+    for (const auto& failure : registry.warm_up()) {
+      log->warn("queries of {} do not compile: {}", failure.language, failure.message);
+    }
+  }).detach();
+
+  if (flags.port) {
+    std::uint16_t bound = 0;
+    int socket = -1;
+    try {
+      const int listener = chunkls::protocol::listen_on_loopback(*flags.port, bound);
+      std::cerr << "listening on 127.0.0.1:" << bound << std::endl;
+      socket = chunkls::protocol::accept_one(listener);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return 1;
+    }
+    log->info("chunkls {} serving a TCP client on 127.0.0.1:{}", chunkls::kVersion, bound);
+    chunkls::protocol::FdTransport transport(socket, socket, /*owns_fds=*/true);
+    chunkls::LspServer server(transport, registry, options, log);
+    return server.run();
+  }
+  log->info("chunkls {} serving on stdio", chunkls::kVersion);
+  chunkls::protocol::FdTransport transport(STDIN_FILENO, STDOUT_FILENO);
+  chunkls::LspServer server(transport, registry, options, log);
+  return server.run();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,13 +106,28 @@ int main(int argc, char** argv) {
 
   CLI::App app{"chunkls: a tree-sitter language server and code chunker", "chunkls"};
   app.set_version_flag("--version", std::string("chunkls ") + chunkls::kVersion);
-  app.require_subcommand(1);
-  std::string log_level = "warn";
+  app.require_subcommand(0, 1);
+  std::string log_level;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   chunkls::LanguageSetup setup;
   add_language_options(app, setup);
+
+  ServeFlags serve_flags;
+  app.add_flag("--stdio", serve_flags.stdio, "Serve LSP on standard input/output (the default)");
+  app.add_option("--port", serve_flags.port,
+                 "Serve LSP on TCP 127.0.0.1:PORT instead of stdio (0 picks a free port, "
+                 "printed on stderr)");
+  app.add_option("--log", serve_flags.log_file, "Server log file (default: standard error)");
+  app.add_option("--threads", serve_flags.threads, "Worker threads (default: cores, at least 2)");
+  app.add_option("--parse-time-limit", serve_flags.time_limit_ms,
+                 "Give up parsing or chunking one document after this many milliseconds (0: "
+                 "none)")
+      ->capture_default_str();
+  app.add_option("--max-file-size", serve_flags.max_file_bytes,
+                 "Largest unopened file read from disk for a request, in bytes")
+      ->capture_default_str();
 
   chunkls::ChunkCommandOptions chunk_options;
   chunk_options.max_bytes = 1024 * 1024;
@@ -85,7 +167,10 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return e.get_exit_code() == 0 ? code : kExitUsage;
   }
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  const bool serving = app.get_subcommands().empty();
+  const auto level =
+      spdlog::level::from_str(log_level.empty() ? (serving ? "info" : "warn") : log_level);
+  spdlog::set_level(level);
 
   chunkls::LanguageRegistry registry;
   try {
@@ -94,6 +179,8 @@ int main(int argc, char** argv) {
     spdlog::error("{}", e.what());
     return kExitUsage;
   }
+
+  if (serving) return serve(serve_flags, registry, level);
 
   chunk_options.time_limit = std::chrono::milliseconds(time_limit_ms);
   if (chunk->parsed()) {

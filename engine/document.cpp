@@ -1,0 +1,119 @@
+#include "engine/document.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace chunkls {
+
+namespace {
+
+constexpr std::uint64_t kMaxText = std::numeric_limits<std::uint32_t>::max();
+
+const std::string& checked_size(const std::string& text) {
+  if (text.size() > kMaxText) throw ChunkError("text larger than 4 GiB cannot be parsed");
+  return text;
+}
+
+TSPoint to_ts(Point p) {
+  return TSPoint{p.row, p.column};
+}
+
+}  // namespace
+
+Document::Document(const Language& language, std::string text, std::string path,
+                   const Deadline& deadline)
+    : language_(&language),
+      path_(std::move(path)),
+      text_(std::move(text)),
+      lines_(checked_size(text_)) {
+  parse(nullptr, deadline);
+}
+
+void Document::parse(const Tree* old, const Deadline& deadline) {
+  (void)language_->queries();  // like Chunker: query errors surface before parsing
+  if (!chunker_.parser().set_language(language_->grammar())) {
+    throw ChunkError(fmt::format("tree-sitter refused the grammar of '{}' (ABI version {})",
+                                 language_->name(), ts_language_abi_version(language_->grammar())));
+  }
+  Tree tree = chunker_.parser().parse(text_, old, deadline);
+  if (!tree) {
+    if (deadline.expired()) throw DeadlineExceeded(fmt::format("parsing {} bytes", text_.size()));
+    throw ChunkError(fmt::format("parsing failed for language '{}'", language_->name()));
+  }
+  tree_ = std::move(tree);
+  reparse_pending_ = false;
+  fresh_parse_due_ = false;
+}
+
+void Document::changed() {
+  ++revision_;
+  reparse_pending_ = true;
+  chunked_.reset();
+}
+
+void Document::edit(const TextEdit& edit) {
+  const auto size = static_cast<std::uint32_t>(text_.size());
+  const std::uint32_t start = std::min(edit.start_byte, size);
+  const std::uint32_t old_end = std::min(edit.old_end_byte, size);
+  if (start > old_end) {
+    throw std::invalid_argument(
+        fmt::format("edit range [{}, {}) is reversed", edit.start_byte, edit.old_end_byte));
+  }
+  if (std::uint64_t{size} - (old_end - start) + edit.new_text.size() > kMaxText) {
+    throw ChunkError("text larger than 4 GiB cannot be parsed");
+  }
+  const auto inserted = static_cast<std::uint32_t>(edit.new_text.size());
+  TSInputEdit input{};
+  input.start_byte = start;
+  input.old_end_byte = old_end;
+  input.new_end_byte = start + inserted;
+  // Start and old end are points of the old text; the start is the same in the new one.
+  input.start_point = to_ts(lines_.ts_point(start, text_));
+  input.old_end_point = to_ts(lines_.ts_point(old_end, text_));
+  text_.replace(start, old_end - start, edit.new_text);
+  lines_.apply_edit(start, old_end, text_, inserted);
+  input.new_end_point = to_ts(lines_.ts_point(input.new_end_byte, text_));
+  if (tree_) ts_tree_edit(tree_.get(), &input);
+  changed();
+}
+
+void Document::reparse(const Deadline& deadline) {
+  if (!reparse_pending_) return;
+  // The edited tree lets tree-sitter reuse every subtree the edits did not touch.
+  parse(tree_ ? &tree_ : nullptr, deadline);
+  // Error recovery depends on which subtrees were reused, so a tree with errors may
+  // differ from a fresh parse of the same text (tree-sitter#1444, #4001).
+  fresh_parse_due_ = ts_node_has_error(tree_.root());
+}
+
+const Tree& Document::canonical_tree(const Deadline& deadline) {
+  reparse(deadline);
+  if (fresh_parse_due_) {
+    parse(nullptr, deadline);
+    fresh_parse_due_ = false;
+  }
+  return tree_;
+}
+
+void Document::replace(std::string text, const Deadline& deadline) {
+  checked_size(text);
+  text_ = std::move(text);
+  lines_ = LineIndex(text_);
+  tree_ = Tree();
+  changed();
+  parse(nullptr, deadline);
+}
+
+const ChunkedText& Document::chunked(const Deadline& deadline) {
+  if (!chunked_) {
+    canonical_tree(deadline);
+    chunked_ = chunker_.chunk_tree(*language_, tree_, text_, path_, deadline);
+  }
+  return *chunked_;
+}
+
+}  // namespace chunkls

@@ -1,0 +1,83 @@
+// Document: one open document as the engine sees it: its text, line index, syntax tree
+// and, computed on demand, its chunks and folds. Edits update the text and line index
+// and edit the tree in place; reparse() then reparses incrementally from the edited tree.
+//
+// Owns its own Chunker (parser + query cursor), so documents never share parser state.
+// Not thread-safe: one thread at a time per document (the server serializes work per
+// document). The Language must outlive the document.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/chunker.h"
+#include "engine/deadline.h"
+#include "engine/language.h"
+#include "engine/line_index.h"
+#include "engine/text_edit.h"
+#include "engine/ts_handles.h"
+
+namespace chunkls {
+
+class Document {
+ public:
+  // Parses now. Throws like Chunker::chunk: QueryCompileError, ChunkError,
+  // DeadlineExceeded.
+  Document(const Language& language, std::string text, std::string path,
+           const Deadline& deadline = Deadline::never());
+
+  const Language& language() const { return *language_; }
+  const std::string& path() const { return path_; }
+  std::string_view text() const { return text_; }
+  const LineIndex& lines() const { return lines_; }
+  // The tree of the last parse, edited by every edit() since. Empty only after a
+  // replace() whose parse gave up, until a reparse() succeeds.
+  const Tree& tree() const { return tree_; }
+  // Increments on every edit() and replace().
+  std::uint64_t revision() const { return revision_; }
+  // Whether tree() lags behind the text (edits not reparsed yet, or a parse gave up).
+  bool reparse_pending() const { return reparse_pending_; }
+
+  // Applies one edit to the text as it is now; the range is clamped to the text. Throws
+  // std::invalid_argument (changing nothing) when start_byte > old_end_byte after
+  // clamping, ChunkError when the text would outgrow 4 GiB. Does not reparse.
+  void edit(const TextEdit& edit);
+  // Incremental reparse from the edited tree; nothing to do when no edit is pending.
+  // Throws DeadlineExceeded when the deadline passes first: the edited tree is kept and
+  // the next reparse() or chunked() tries again.
+  void reparse(const Deadline& deadline = Deadline::never());
+  // Replaces the whole text and parses it from scratch. When the parse gives up
+  // (DeadlineExceeded), the text is replaced anyway and the tree is empty until a
+  // reparse() succeeds.
+  void replace(std::string text, const Deadline& deadline = Deadline::never());
+
+  // The tree a fresh parse of the current text gives. After reparse() the tree is the
+  // incremental one; when it has errors, tree-sitter's error recovery may have chosen
+  // differently than a fresh parse would (it depends on the reused subtrees), so this
+  // parses from scratch then. Answers built on it never depend on the edit history.
+  // Throws DeadlineExceeded like reparse().
+  const Tree& canonical_tree(const Deadline& deadline = Deadline::never());
+  // Chunks and folds of the current text, reparsing first when needed. Computed on the
+  // first call after a change, then the same object until the next change. Throws
+  // DeadlineExceeded (computing nothing) when the deadline passes first.
+  const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
+
+ private:
+  void parse(const Tree* old, const Deadline& deadline);
+  void changed();
+
+  const Language* language_;
+  std::string path_;
+  std::string text_;
+  LineIndex lines_;
+  Chunker chunker_;
+  Tree tree_;
+  bool reparse_pending_ = false;
+  bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()
+  std::optional<ChunkedText> chunked_;
+  std::uint64_t revision_ = 0;
+};
+
+}  // namespace chunkls

@@ -1,0 +1,79 @@
+// IncomingMessage: one JSON-RPC message body as the client sent it, parsed with
+// simdjson's on-demand API: only the fields a handler asks for are decoded, so a 10 MB
+// didOpen costs one pass and deep or huge params that nobody reads cost nothing.
+//
+// Bodies that are not UTF-8 (the JSON spec requires it; some clients send raw bytes)
+// are repaired with U+FFFD and parsed again, and utf8_repaired() says so, so the user's
+// document is kept rather than dropped.
+//
+// Owns its bytes and parser; movable, not copyable; used by one thread at a time
+// (simdjson's documents are not thread-safe).
+#pragma once
+
+#include <simdjson.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/json_rpc.h"
+
+namespace chunkls::protocol {
+
+class IncomingMessage {
+ public:
+  // Throws RpcError(kParseError) when the body is not JSON and RpcError(kInvalidRequest)
+  // when it is JSON but not an object.
+  static IncomingMessage parse(std::string body);
+
+  IncomingMessage(IncomingMessage&&) noexcept;
+  IncomingMessage& operator=(IncomingMessage&&) noexcept;
+  ~IncomingMessage();
+
+  const std::optional<RequestId>& id() const { return id_; }
+  const std::string& method() const { return method_; }
+  bool has_method() const { return has_method_; }
+  bool is_request() const { return has_method_ && id_.has_value(); }
+  bool is_notification() const { return has_method_ && !id_.has_value(); }
+  bool is_response() const { return !has_method_ && id_.has_value(); }
+  // Why the envelope is not valid JSON-RPC 2.0 (bad "jsonrpc", non-string method, ...);
+  // empty when it is.
+  const std::string& envelope_problem() const { return envelope_problem_; }
+  bool utf8_repaired() const { return utf8_repaired_; }
+  std::size_t size() const;
+
+  // The value at a JSON pointer ("/params/textDocument/uri"); nullopt when absent or
+  // null. Throws RpcError(kInvalidParams) when the path runs through a value of the
+  // wrong type. The value is valid until the next lookup.
+  std::optional<simdjson::ondemand::value> at(std::string_view pointer);
+
+  // Typed lookups; absent -> nullopt, wrong type -> RpcError(kInvalidParams) naming the
+  // pointer.
+  std::optional<std::string> string_at(std::string_view pointer);
+  std::optional<std::int64_t> int_at(std::string_view pointer);
+  std::optional<bool> bool_at(std::string_view pointer);
+  // Like string_at, but absent is an error too.
+  std::string required_string(std::string_view pointer);
+  std::int64_t required_int(std::string_view pointer);
+
+ private:
+  struct State;
+  explicit IncomingMessage(std::unique_ptr<State> state);
+  void read_envelope();
+
+  std::unique_ptr<State> state_;
+  std::optional<RequestId> id_;
+  std::string method_;
+  bool has_method_ = false;
+  std::string envelope_problem_;
+  bool utf8_repaired_ = false;
+};
+
+// Replaces every byte that is not part of a valid UTF-8 sequence with U+FFFD.
+std::string repair_utf8(std::string_view bytes);
+
+// "params/x: expected a string" messages for handlers that read values themselves.
+[[noreturn]] void throw_invalid_params(std::string_view pointer, std::string_view expected);
+
+}  // namespace chunkls::protocol

@@ -1,0 +1,28 @@
+// Reading the params of the LSP methods chunkls serves out of an IncomingMessage.
+//
+// Each function throws RpcError(kInvalidParams) with the offending JSON pointer when a
+// required field is missing or has the wrong type; optional fields the client left
+// out get the specification's defaults. Free functions; one message, one thread.
+#pragma once
+
+#include <string>
+
+#include "protocol/incoming_message.h"
+#include "protocol/lsp_types.h"
+
+namespace chunkls::protocol {
+
+InitializeParams read_initialize(IncomingMessage& message);
+TextDocumentItem read_did_open(IncomingMessage& message);
+DidChangeParams read_did_change(IncomingMessage& message);
+// params.textDocument.uri, for didClose, didSave, documentSymbol, foldingRange.
+std::string read_document_uri(IncomingMessage& message);
+SelectionRangeParams read_selection_range(IncomingMessage& message);
+// params.id of $/cancelRequest.
+RequestId read_cancel_id(IncomingMessage& message);
+
+// The encoding the server picks from the client's offer: utf-8 when offered (cheapest:
+// our offsets are bytes), else utf-16 (the default every client supports), else utf-32.
+PositionEncoding negotiate_position_encoding(const ClientCapabilities& capabilities);
+
+}  // namespace chunkls::protocol

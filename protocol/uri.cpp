@@ -1,0 +1,68 @@
+#include "protocol/uri.h"
+
+#include <cctype>
+
+namespace chunkls::protocol {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> file_path_from_uri(std::string_view uri) {
+  constexpr std::string_view kScheme = "file://";
+  if (!starts_with_ignoring_case(uri, kScheme)) return std::nullopt;
+  std::string_view rest = uri.substr(kScheme.size());
+  // "file://localhost/x" names the same file as "file:///x"; other hosts are remote.
+  if (starts_with_ignoring_case(rest, "localhost/")) rest.remove_prefix(9);
+  if (rest.empty() || rest.front() != '/') return std::nullopt;
+  // A query or fragment is not part of the path.
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  std::string path;
+  path.reserve(rest.size());
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] != '%') {
+      path.push_back(rest[i]);
+      continue;
+    }
+    if (i + 2 >= rest.size()) return std::nullopt;
+    const int high = hex_value(rest[i + 1]);
+    const int low = hex_value(rest[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    path.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  if (path.find('\0') != std::string::npos) return std::nullopt;
+  return path;
+}
+
+std::string file_uri_from_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file://";
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      uri.push_back(c);
+    } else {
+      uri.push_back('%');
+      uri.push_back(kHex[byte >> 4]);
+      uri.push_back(kHex[byte & 15]);
+    }
+  }
+  return uri;
+}
+
+}  // namespace chunkls::protocol

@@ -1,0 +1,34 @@
+// The answers to the per-document LSP requests, as JSON text: document symbols,
+// folding ranges and selection ranges of an engine Document, in the client's position
+// encoding and shaped by its capabilities.
+//
+// This is the semantic half of the server (what to answer); lsp_server.h is the other
+// half (when, on which thread, in which envelope). Functions of one Document, called on
+// the thread that owns it.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "engine/deadline.h"
+#include "engine/document.h"
+#include "protocol/lsp_types.h"
+#include "server/folding_view.h"
+
+namespace chunkls {
+
+struct ViewOptions {
+  protocol::PositionEncoding encoding = protocol::PositionEncoding::kUtf16;
+  bool hierarchical_symbols = false;
+  FoldingOptions folding;
+};
+
+std::string document_symbols_json(Document& document, std::string_view uri,
+                                  const ViewOptions& options, const Deadline& deadline);
+std::string folding_ranges_json(Document& document, const ViewOptions& options,
+                                const Deadline& deadline);
+std::string selection_ranges_json(Document& document, std::span<const protocol::Position> at,
+                                  const ViewOptions& options, const Deadline& deadline);
+
+}  // namespace chunkls

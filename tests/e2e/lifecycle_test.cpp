@@ -1,0 +1,143 @@
+// The server's life cycle over stdio: what initialize announces (capabilities, position
+// encoding), what happens before initialize, after shutdown, and how the process exits.
+#include <gtest/gtest.h>
+
+#include "lsp_test_support.h"
+
+namespace chunkls::e2e {
+namespace {
+
+TEST(Lifecycle, InitializeAnnouncesCapabilitiesAndServerName) {
+  LspClient client = start_server();
+  const Json result = result_of(initialize(client));
+  const Json& caps = result["capabilities"];
+  EXPECT_EQ(caps["positionEncoding"], "utf-16");
+  const Json& sync = caps["textDocumentSync"];
+  ASSERT_TRUE(sync.is_object()) << caps.dump();
+  EXPECT_EQ(sync["openClose"], true);
+  EXPECT_EQ(sync["change"], 2) << "incremental";
+  EXPECT_EQ(sync["save"], Json({{"includeText", false}}));
+  EXPECT_EQ(caps["documentSymbolProvider"], true);
+  EXPECT_EQ(caps["foldingRangeProvider"], true);
+  EXPECT_EQ(caps["selectionRangeProvider"], true);
+  EXPECT_EQ(result["serverInfo"]["name"], "chunkls");
+}
+
+struct EncodingCase {
+  std::vector<std::string> offered;
+  std::string chosen;
+};
+
+void PrintTo(const EncodingCase& c, std::ostream* out) {
+  *out << Json(c.offered).dump() << " -> " << c.chosen;
+}
+
+class PositionEncodingNegotiation : public ::testing::TestWithParam<EncodingCase> {};
+
+TEST_P(PositionEncodingNegotiation, PicksUtf8WhenOfferedElseUtf16UnlessOnlyUtf32) {
+  LspClient client = start_server();
+  ClientOptions options;
+  options.position_encodings = GetParam().offered;
+  const Json result = result_of(initialize(client, options));
+  EXPECT_EQ(result["capabilities"]["positionEncoding"], GetParam().chosen);
+}
+
+INSTANTIATE_TEST_SUITE_P(Lifecycle, PositionEncodingNegotiation,
+                         ::testing::Values(EncodingCase{{}, "utf-16"},
+                                           EncodingCase{{"utf-16"}, "utf-16"},
+                                           EncodingCase{{"utf-8"}, "utf-8"},
+                                           EncodingCase{{"utf-16", "utf-8"}, "utf-8"},
+                                           EncodingCase{{"utf-32", "utf-8"}, "utf-8"},
+                                           EncodingCase{{"utf-32"}, "utf-32"},
+                                           EncodingCase{{"utf-32", "utf-16"}, "utf-16"}));
+
+TEST(Lifecycle, RequestBeforeInitializeIsServerNotInitialized) {
+  LspClient client = start_server();
+  const Json response = client.request("textDocument/documentSymbol",
+                                       {{"textDocument", text_document("file:///early.py")}});
+  EXPECT_EQ(error_code(response), -32002) << response.dump();
+  // The server still initializes afterwards.
+  EXPECT_TRUE(initialize(client).contains("result"));
+  EXPECT_TRUE(answers_health_check(client));
+}
+
+TEST(Lifecycle, NotificationBeforeInitializeIsIgnored) {
+  TempDir dir;
+  const std::string uri = file_uri(dir.path() / "early.py");  // nothing on disk
+  LspClient client = start_server();
+  open_document(client, uri, "python", "def early():\n    pass\n");
+  ASSERT_TRUE(initialize(client).contains("result"));
+  // The didOpen was dropped: the document is not open, and not on disk either.
+  const Json response =
+      client.request("textDocument/documentSymbol", {{"textDocument", text_document(uri)}});
+  EXPECT_EQ(error_code(response), -32602) << response.dump();
+  EXPECT_TRUE(client.stashed_responses().empty()) << "a notification was answered";
+}
+
+TEST(Lifecycle, SecondInitializeIsInvalidRequest) {
+  LspClient client = start_initialized();
+  const Json response = initialize(client);
+  EXPECT_EQ(error_code(response), -32600) << response.dump();
+  EXPECT_TRUE(answers_health_check(client));
+}
+
+TEST(Lifecycle, ShutdownAnswersNullThenRequestsAreInvalid) {
+  LspClient client = start_initialized();
+  const Json shutdown = client.request("shutdown", nullptr);
+  ASSERT_TRUE(shutdown.contains("result")) << shutdown.dump();
+  EXPECT_TRUE(shutdown["result"].is_null());
+  const Json after = client.request("textDocument/documentSymbol",
+                                    {{"textDocument", text_document("file:///x.py")}});
+  EXPECT_EQ(error_code(after), -32600) << after.dump();
+  EXPECT_EQ(error_code(client.request("shutdown", nullptr)), -32600);
+}
+
+TEST(Lifecycle, ExitAfterShutdownExitsZero) {
+  LspClient client = start_initialized();
+  ASSERT_TRUE(client.request("shutdown", nullptr).contains("result"));
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 0) << client.stderr_text();
+}
+
+TEST(Lifecycle, ExitWithoutShutdownExitsOne) {
+  LspClient client = start_initialized();
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 1) << client.stderr_text();
+}
+
+TEST(Lifecycle, ExitBeforeInitializeExitsOne) {
+  LspClient client = start_server();
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 1) << client.stderr_text();
+}
+
+TEST(Lifecycle, EndOfInputWithoutShutdownExitsOne) {
+  LspClient client = start_initialized();
+  client.close_input();
+  EXPECT_EQ(client.wait_exit(), 1) << client.stderr_text();
+}
+
+TEST(Lifecycle, EndOfInputBeforeInitializeExitsOne) {
+  LspClient client = start_server();
+  client.close_input();
+  EXPECT_EQ(client.wait_exit(), 1) << client.stderr_text();
+}
+
+TEST(Lifecycle, EndOfInputAfterShutdownExitsZero) {
+  LspClient client = start_initialized();
+  ASSERT_TRUE(client.request("shutdown", nullptr).contains("result"));
+  client.close_input();
+  EXPECT_EQ(client.wait_exit(), 0) << client.stderr_text();
+}
+
+TEST(Lifecycle, EndOfInputWithWorkInFlightStillExits) {
+  LspClient client = start_initialized();
+  open_document(client, "file:///big.py", "python", big_python(2'000'000));
+  client.send_request("textDocument/documentSymbol",
+                      {{"textDocument", text_document("file:///big.py")}});
+  client.close_input();
+  EXPECT_EQ(client.wait_exit(60s), 1) << client.stderr_text();
+}
+
+}  // namespace
+}  // namespace chunkls::e2e
