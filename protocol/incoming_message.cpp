@@ -7,12 +7,11 @@
 namespace chunkls::protocol {
 
 using simdjson::error_code;
-namespace ondemand = simdjson::ondemand;
+namespace dom = simdjson::dom;
 
 struct IncomingMessage::State {
-  simdjson::padded_string json;
-  ondemand::parser parser;
-  ondemand::document document;
+  dom::parser parser;
+  dom::element root;
 };
 
 std::string repair_utf8(std::string_view bytes) {
@@ -42,29 +41,19 @@ IncomingMessage::IncomingMessage(IncomingMessage&&) noexcept = default;
 IncomingMessage& IncomingMessage::operator=(IncomingMessage&&) noexcept = default;
 IncomingMessage::~IncomingMessage() = default;
 
-std::size_t IncomingMessage::size() const {
-  return state_->json.size();
-}
-
 IncomingMessage IncomingMessage::parse(std::string body) {
   bool repaired = false;
   auto state = std::make_unique<State>();
-  state->json = simdjson::padded_string(body);
-  error_code error = state->parser.iterate(state->json).get(state->document);
+  error_code error = state->parser.parse(body).get(state->root);
   if (error == simdjson::UTF8_ERROR) {
-    state->json = simdjson::padded_string(repair_utf8(body));
-    error = state->parser.iterate(state->json).get(state->document);
+    error = state->parser.parse(repair_utf8(body)).get(state->root);
     repaired = true;
   }
   if (error) {
     throw RpcError(ErrorCode::kParseError,
                    fmt::format("not JSON: {}", simdjson::error_message(error)));
   }
-  ondemand::json_type type;
-  if (auto e = state->document.type().get(type)) {
-    throw RpcError(ErrorCode::kParseError, fmt::format("not JSON: {}", simdjson::error_message(e)));
-  }
-  if (type != ondemand::json_type::object) {
+  if (!state->root.is_object()) {
     throw RpcError(ErrorCode::kInvalidRequest, "a JSON-RPC message must be a JSON object");
   }
   IncomingMessage message(std::move(state));
@@ -74,50 +63,30 @@ IncomingMessage IncomingMessage::parse(std::string body) {
 }
 
 void IncomingMessage::read_envelope() {
+  const dom::object envelope = state_->root.get_object().value_unsafe();
   // The id first, so even a message with a bad envelope can be answered by id.
-  ondemand::value id;
-  const error_code id_error = state_->document.at_pointer("/id").get(id);
-  if (id_error == simdjson::SUCCESS) {
-    ondemand::json_type type;
-    if (id.type().get(type) == simdjson::SUCCESS) {
-      if (type == ondemand::json_type::number) {
-        std::int64_t number = 0;
-        if (id.get_int64().get(number) == simdjson::SUCCESS) {
-          id_ = RequestId(number);
-        } else {
-          envelope_problem_ = "\"id\" must be an integer or a string";
-        }
-      } else if (type == ondemand::json_type::string) {
-        std::string_view text;
-        if (id.get_string().get(text) == simdjson::SUCCESS) id_ = RequestId(std::string(text));
-      } else if (type != ondemand::json_type::null) {
-        envelope_problem_ = "\"id\" must be an integer or a string";
-      }
+  dom::element id;
+  if (envelope["id"].get(id) == simdjson::SUCCESS) {
+    if (id.is_int64()) {
+      id_ = RequestId(id.get_int64().value_unsafe());
+    } else if (id.is_string()) {
+      id_ = RequestId(std::string(id.get_string().value_unsafe()));
+    } else if (!id.is_null()) {
+      envelope_problem_ = "\"id\" must be an integer or a string";
     }
-  } else if (id_error != simdjson::NO_SUCH_FIELD) {
-    throw RpcError(ErrorCode::kParseError,
-                   fmt::format("not JSON: {}", simdjson::error_message(id_error)));
   }
-
-  ondemand::value method;
-  const error_code method_error = state_->document.at_pointer("/method").get(method);
-  if (method_error == simdjson::SUCCESS) {
-    std::string_view text;
-    if (method.get_string().get(text) == simdjson::SUCCESS) {
-      method_ = std::string(text);
+  dom::element method;
+  if (envelope["method"].get(method) == simdjson::SUCCESS) {
+    if (method.is_string()) {
+      method_ = std::string(method.get_string().value_unsafe());
       has_method_ = true;
     } else if (envelope_problem_.empty()) {
       envelope_problem_ = "\"method\" must be a string";
     }
-  } else if (method_error != simdjson::NO_SUCH_FIELD) {
-    throw RpcError(ErrorCode::kParseError,
-                   fmt::format("not JSON: {}", simdjson::error_message(method_error)));
   }
-
-  std::string_view version;
-  ondemand::value jsonrpc;
-  if (state_->document.at_pointer("/jsonrpc").get(jsonrpc) != simdjson::SUCCESS ||
-      jsonrpc.get_string().get(version) != simdjson::SUCCESS || version != "2.0") {
+  dom::element version;
+  if (envelope["jsonrpc"].get(version) != simdjson::SUCCESS || !version.is_string() ||
+      version.get_string().value_unsafe() != "2.0") {
     if (envelope_problem_.empty()) envelope_problem_ = "\"jsonrpc\" must be \"2.0\"";
   }
   if (envelope_problem_.empty() && !has_method_ && !id_) {
@@ -125,17 +94,17 @@ void IncomingMessage::read_envelope() {
   }
   if (envelope_problem_.empty() && !has_method_) {
     // A response: it must carry a result or an error.
-    ondemand::value ignored;
-    if (state_->document.at_pointer("/result").get(ignored) != simdjson::SUCCESS &&
-        state_->document.at_pointer("/error").get(ignored) != simdjson::SUCCESS) {
+    dom::element ignored;
+    if (envelope["result"].get(ignored) != simdjson::SUCCESS &&
+        envelope["error"].get(ignored) != simdjson::SUCCESS) {
       envelope_problem_ = "a response needs \"result\" or \"error\"";
     }
   }
 }
 
-std::optional<ondemand::value> IncomingMessage::at(std::string_view pointer) {
-  ondemand::value value;
-  const error_code error = state_->document.at_pointer(pointer).get(value);
+std::optional<dom::element> IncomingMessage::at(std::string_view pointer) const {
+  dom::element value;
+  const error_code error = state_->root.at_pointer(pointer).get(value);
   if (error == simdjson::NO_SUCH_FIELD || error == simdjson::INDEX_OUT_OF_BOUNDS) {
     return std::nullopt;
   }
@@ -144,12 +113,11 @@ std::optional<ondemand::value> IncomingMessage::at(std::string_view pointer) {
     throw RpcError(ErrorCode::kInvalidParams,
                    fmt::format("{}: {}", pointer, simdjson::error_message(error)));
   }
-  bool null = false;
-  if (value.is_null().get(null) == simdjson::SUCCESS && null) return std::nullopt;
+  if (value.is_null()) return std::nullopt;
   return value;
 }
 
-std::optional<std::string> IncomingMessage::string_at(std::string_view pointer) {
+std::optional<std::string> IncomingMessage::string_at(std::string_view pointer) const {
   auto value = at(pointer);
   if (!value) return std::nullopt;
   std::string_view text;
@@ -157,7 +125,7 @@ std::optional<std::string> IncomingMessage::string_at(std::string_view pointer) 
   return std::string(text);
 }
 
-std::optional<std::int64_t> IncomingMessage::int_at(std::string_view pointer) {
+std::optional<std::int64_t> IncomingMessage::int_at(std::string_view pointer) const {
   auto value = at(pointer);
   if (!value) return std::nullopt;
   std::int64_t number = 0;
@@ -165,7 +133,7 @@ std::optional<std::int64_t> IncomingMessage::int_at(std::string_view pointer) {
   return number;
 }
 
-std::optional<bool> IncomingMessage::bool_at(std::string_view pointer) {
+std::optional<bool> IncomingMessage::bool_at(std::string_view pointer) const {
   auto value = at(pointer);
   if (!value) return std::nullopt;
   bool flag = false;
@@ -173,13 +141,13 @@ std::optional<bool> IncomingMessage::bool_at(std::string_view pointer) {
   return flag;
 }
 
-std::string IncomingMessage::required_string(std::string_view pointer) {
+std::string IncomingMessage::required_string(std::string_view pointer) const {
   auto text = string_at(pointer);
   if (!text) throw_invalid_params(pointer, "a string");
   return std::move(*text);
 }
 
-std::int64_t IncomingMessage::required_int(std::string_view pointer) {
+std::int64_t IncomingMessage::required_int(std::string_view pointer) const {
   auto number = int_at(pointer);
   if (!number) throw_invalid_params(pointer, "an integer");
   return *number;

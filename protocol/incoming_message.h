@@ -1,6 +1,9 @@
-// IncomingMessage: one JSON-RPC message body as the client sent it, parsed with
-// simdjson's on-demand API: only the fields a handler asks for are decoded, so a 10 MB
-// didOpen costs one pass and deep or huge params that nobody reads cost nothing.
+// IncomingMessage: one JSON-RPC message body as the client sent it, parsed and fully
+// validated with simdjson (its DOM API, at gigabytes per second). simdjson's on-demand
+// API would only look at the fields we read, so it cannot tell a broken body from a good
+// one ("tru", "[1, 2", a shutdown request with a bad value somewhere) and JSON-RPC wants
+// -32700 for every body that is not JSON. Nesting deeper than 1024 is rejected the same
+// way, before anything recurses.
 //
 // Bodies that are not UTF-8 (the JSON spec requires it; some clients send raw bytes)
 // are repaired with U+FFFD and parsed again, and utf8_repaired() says so, so the user's
@@ -41,21 +44,20 @@ class IncomingMessage {
   // empty when it is.
   const std::string& envelope_problem() const { return envelope_problem_; }
   bool utf8_repaired() const { return utf8_repaired_; }
-  std::size_t size() const;
 
   // The value at a JSON pointer ("/params/textDocument/uri"); nullopt when absent or
   // null. Throws RpcError(kInvalidParams) when the path runs through a value of the
-  // wrong type. The value is valid until the next lookup.
-  std::optional<simdjson::ondemand::value> at(std::string_view pointer);
+  // wrong type. The element lives as long as the message.
+  std::optional<simdjson::dom::element> at(std::string_view pointer) const;
 
   // Typed lookups; absent -> nullopt, wrong type -> RpcError(kInvalidParams) naming the
   // pointer.
-  std::optional<std::string> string_at(std::string_view pointer);
-  std::optional<std::int64_t> int_at(std::string_view pointer);
-  std::optional<bool> bool_at(std::string_view pointer);
+  std::optional<std::string> string_at(std::string_view pointer) const;
+  std::optional<std::int64_t> int_at(std::string_view pointer) const;
+  std::optional<bool> bool_at(std::string_view pointer) const;
   // Like string_at, but absent is an error too.
-  std::string required_string(std::string_view pointer);
-  std::int64_t required_int(std::string_view pointer);
+  std::string required_string(std::string_view pointer) const;
+  std::int64_t required_int(std::string_view pointer) const;
 
  private:
   struct State;

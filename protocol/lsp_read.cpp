@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 namespace chunkls::protocol {
 
-namespace ondemand = simdjson::ondemand;
+namespace dom = simdjson::dom;
 
 namespace {
 
@@ -17,18 +18,18 @@ std::uint32_t to_uinteger(std::int64_t number, std::string_view pointer) {
   return static_cast<std::uint32_t>(number);
 }
 
-std::uint32_t read_uinteger(ondemand::object& object, std::string_view key,
+std::uint32_t read_uinteger(const dom::object& object, std::string_view key,
                             std::string_view where) {
   std::int64_t number = 0;
   const auto pointer = fmt::format("{}/{}", where, key);
-  if (object.find_field_unordered(key).get_int64().get(number)) {
+  if (object[key].get_int64().get(number)) {
     throw_invalid_params(pointer, "an integer");
   }
   return to_uinteger(number, pointer);
 }
 
-Position read_position(ondemand::value value, std::string_view where) {
-  ondemand::object object;
+Position read_position(dom::element value, std::string_view where) {
+  dom::object object;
   if (value.get_object().get(object)) throw_invalid_params(where, "a Position object");
   Position position;
   position.line = read_uinteger(object, "line", where);
@@ -36,28 +37,28 @@ Position read_position(ondemand::value value, std::string_view where) {
   return position;
 }
 
-Range read_range(ondemand::value value, std::string_view where) {
-  ondemand::object object;
+Range read_range(dom::element value, std::string_view where) {
+  dom::object object;
   if (value.get_object().get(object)) throw_invalid_params(where, "a Range object");
-  ondemand::value start;
-  ondemand::value end;
-  if (object.find_field_unordered("start").get(start)) {
+  dom::element start;
+  dom::element end;
+  if (object["start"].get(start)) {
     throw_invalid_params(fmt::format("{}/start", where), "a Position");
   }
   Range range;
   range.start = read_position(start, fmt::format("{}/start", where));
-  if (object.find_field_unordered("end").get(end)) {
+  if (object["end"].get(end)) {
     throw_invalid_params(fmt::format("{}/end", where), "a Position");
   }
   range.end = read_position(end, fmt::format("{}/end", where));
   return range;
 }
 
-std::vector<std::string> read_strings(ondemand::value value, std::string_view where) {
-  ondemand::array array;
+std::vector<std::string> read_strings(dom::element value, std::string_view where) {
+  dom::array array;
   if (value.get_array().get(array)) throw_invalid_params(where, "an array of strings");
   std::vector<std::string> out;
-  for (auto element : array) {
+  for (dom::element element : array) {
     std::string_view text;
     if (element.get_string().get(text)) throw_invalid_params(where, "an array of strings");
     out.emplace_back(text);
@@ -69,13 +70,13 @@ std::vector<std::string> read_strings(ondemand::value value, std::string_view wh
 
 PositionEncoding negotiate_position_encoding(const ClientCapabilities& capabilities) {
   const auto& offered = capabilities.position_encodings;
-  for (PositionEncoding encoding : offered) {
-    if (encoding == PositionEncoding::kUtf8) return encoding;
-  }
-  for (PositionEncoding encoding : offered) {
-    if (encoding == PositionEncoding::kUtf16 || encoding == PositionEncoding::kUtf32) {
-      return encoding;
-    }
+  const auto offers = [&](PositionEncoding e) {
+    return std::find(offered.begin(), offered.end(), e) != offered.end();
+  };
+  if (offers(PositionEncoding::kUtf8)) return PositionEncoding::kUtf8;
+  // utf-16 is the one every client supports; utf-32 only for a client that offers it alone.
+  if (offers(PositionEncoding::kUtf32) && !offers(PositionEncoding::kUtf16)) {
+    return PositionEncoding::kUtf32;
   }
   return PositionEncoding::kUtf16;
 }
@@ -134,34 +135,24 @@ DidChangeParams read_did_change(IncomingMessage& message) {
   params.uri = message.required_string("/params/textDocument/uri");
   params.version = message.required_int("/params/textDocument/version");
   auto changes = message.at("/params/contentChanges");
-  ondemand::array array;
+  dom::array array;
   if (!changes || changes->get_array().get(array)) {
     throw_invalid_params("/params/contentChanges", "an array");
   }
   std::size_t index = 0;
-  for (auto element : array) {
+  for (dom::element element : array) {
     const std::string where = fmt::format("/params/contentChanges/{}", index++);
-    ondemand::object object;
+    dom::object object;
     if (element.get_object().get(object)) throw_invalid_params(where, "a change object");
     ContentChange change;
-    bool has_text = false;
-    for (auto field : object) {
-      std::string_view key;
-      if (field.unescaped_key().get(key)) throw_invalid_params(where, "a change object");
-      if (key == "range") {
-        ondemand::value value = field.value();
-        bool null = false;
-        if (value.is_null().get(null) == simdjson::SUCCESS && null) continue;
-        change.range = read_range(value, where + "/range");
-      } else if (key == "text") {
-        std::string_view text;
-        if (field.value().get_string().get(text)) throw_invalid_params(where + "/text", "a string");
-        change.text = std::string(text);
-        has_text = true;
-      }
-      // rangeLength is deprecated and redundant with range: ignored.
+    dom::element range;
+    if (object["range"].get(range) == simdjson::SUCCESS && !range.is_null()) {
+      change.range = read_range(range, where + "/range");
     }
-    if (!has_text) throw_invalid_params(where + "/text", "a string");
+    std::string_view text;
+    if (object["text"].get_string().get(text)) throw_invalid_params(where + "/text", "a string");
+    change.text = std::string(text);
+    // rangeLength is deprecated and redundant with range: ignored.
     params.changes.push_back(std::move(change));
   }
   return params;
@@ -175,33 +166,23 @@ SelectionRangeParams read_selection_range(IncomingMessage& message) {
   SelectionRangeParams params;
   params.uri = message.required_string("/params/textDocument/uri");
   auto positions = message.at("/params/positions");
-  ondemand::array array;
+  dom::array array;
   if (!positions || positions->get_array().get(array)) {
     throw_invalid_params("/params/positions", "an array of Positions");
   }
   std::size_t index = 0;
-  for (auto element : array) {
-    ondemand::value value;
+  for (dom::element element : array) {
     const std::string where = fmt::format("/params/positions/{}", index++);
-    if (element.get(value)) throw_invalid_params(where, "a Position");
-    params.positions.push_back(read_position(value, where));
+    params.positions.push_back(read_position(element, where));
   }
   return params;
 }
 
 RequestId read_cancel_id(IncomingMessage& message) {
   auto value = message.at("/params/id");
-  if (!value) throw_invalid_params("/params/id", "an integer or a string");
-  ondemand::json_type type;
-  if (value->type().get(type)) throw_invalid_params("/params/id", "an integer or a string");
-  std::int64_t number = 0;
-  if (type == ondemand::json_type::number && value->get_int64().get(number) == simdjson::SUCCESS) {
-    return RequestId(number);
-  }
-  std::string_view text;
-  if (type == ondemand::json_type::string && value->get_string().get(text) == simdjson::SUCCESS) {
-    return RequestId(std::string(text));
-  }
+  if (value && value->is_int64()) return RequestId(value->get_int64().value_unsafe());
+  if (value && value->is_string())
+    return RequestId(std::string(value->get_string().value_unsafe()));
   throw_invalid_params("/params/id", "an integer or a string");
 }
 

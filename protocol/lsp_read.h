@@ -22,7 +22,8 @@ SelectionRangeParams read_selection_range(IncomingMessage& message);
 RequestId read_cancel_id(IncomingMessage& message);
 
 // The encoding the server picks from the client's offer: utf-8 when offered (cheapest:
-// our offsets are bytes), else utf-16 (the default every client supports), else utf-32.
+// our offsets are bytes), else utf-16 (the default every client supports), utf-32 when
+// the client offers it without utf-16.
 PositionEncoding negotiate_position_encoding(const ClientCapabilities& capabilities);
 
 }  // namespace chunkls::protocol

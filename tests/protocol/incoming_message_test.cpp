@@ -33,6 +33,12 @@ TEST(IncomingMessage, ClassifiesRequestsNotificationsAndResponses) {
 
 TEST(IncomingMessage, RejectsNonJsonAndNonObjects) {
   EXPECT_EQ(parse_error_code("{not json"), ErrorCode::kParseError);
+  EXPECT_EQ(parse_error_code("not json"), ErrorCode::kParseError);
+  EXPECT_EQ(parse_error_code("tru"), ErrorCode::kParseError);
+  EXPECT_EQ(parse_error_code("[1, 2"), ErrorCode::kParseError);
+  // Broken deep inside: nothing of it may be acted on.
+  EXPECT_EQ(parse_error_code(R"({"jsonrpc":"2.0","id":1,"method":"shutdown","params":{"a":tru}})"),
+            ErrorCode::kParseError);
   EXPECT_EQ(parse_error_code(""), ErrorCode::kParseError);
   EXPECT_EQ(parse_error_code("[1,2,3]"), ErrorCode::kInvalidRequest);
   EXPECT_EQ(parse_error_code("42"), ErrorCode::kInvalidRequest);
@@ -131,7 +137,7 @@ TEST(LspRead, ReadsTheCapabilitiesThatShapeAnswers) {
   EXPECT_EQ(*caps.folding_range_kinds, std::vector<std::string>{"comment"});
   EXPECT_TRUE(caps.folding_collapsed_text);
   EXPECT_EQ(params.client_name, "test");
-  EXPECT_EQ(negotiate_position_encoding(caps), PositionEncoding::kUtf32);  // the client's first
+  EXPECT_EQ(negotiate_position_encoding(caps), PositionEncoding::kUtf16);  // utf-16 when offered
 }
 
 TEST(LspRead, NegotiatesUtf8WhenOfferedElseUtf16) {
@@ -141,6 +147,8 @@ TEST(LspRead, NegotiatesUtf8WhenOfferedElseUtf16) {
   EXPECT_EQ(negotiate_position_encoding(caps), PositionEncoding::kUtf8);
   caps.position_encodings = {PositionEncoding::kUtf16};
   EXPECT_EQ(negotiate_position_encoding(caps), PositionEncoding::kUtf16);
+  caps.position_encodings = {PositionEncoding::kUtf32};
+  EXPECT_EQ(negotiate_position_encoding(caps), PositionEncoding::kUtf32);
 }
 
 TEST(LspRead, ReadsCancelIdsOfBothTypes) {
