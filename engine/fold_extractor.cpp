@@ -3,10 +3,42 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/line_index.h"
 #include "engine/node_range.h"
 
 namespace chunkls {
 namespace {
+
+// Whether a fold spans more than one line. tree-sitter rows count '\n' only, so a span
+// that stays on one row but crosses a lone '\r' still covers several lines.
+bool multi_line(const Fold& f, std::string_view text) {
+  if (f.end_row > f.start_row) return true;
+  const std::uint32_t end = std::min<std::uint32_t>(f.end_byte, text.size());
+  return f.start_byte < end &&
+         text.substr(f.start_byte, end - f.start_byte).find('\r') != std::string_view::npos;
+}
+
+bool has_lone_cr(std::string_view text) {
+  for (std::size_t at = text.find('\r'); at != std::string_view::npos;
+       at = text.find('\r', at + 1)) {
+    if (at + 1 >= text.size() || text[at + 1] != '\n') return true;
+  }
+  return false;
+}
+
+// With lone '\r' line breaks, rows become LSP lines (what clients fold by), so one fold
+// per start line and the two-line minimum hold for them too.
+void rows_to_lines(std::vector<Fold>& folds, std::string_view text) {
+  const LineIndex lines(text);
+  for (Fold& f : folds) {
+    f.start_row = lines.line_of(f.start_byte);
+    std::uint32_t end = std::max(f.start_byte, std::min<std::uint32_t>(f.end_byte, text.size()));
+    // An end right after a line break belongs to the line before it (as node_range does).
+    if (end > f.start_byte && lines.line_start(lines.line_of(end)) == end) --end;
+    f.end_row = lines.line_of(end);
+  }
+  std::erase_if(folds, [](const Fold& f) { return f.end_row <= f.start_row; });
+}
 
 Fold fold_of(TSNode first, TSNode last, FoldKind kind, std::string_view text) {
   const TextRange r = span_range(first, last, text);
@@ -49,7 +81,7 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
     }
     if (!own_line_only || starts_line(nodes[i], text)) {
       Fold f = fold_of(nodes[i], nodes[j], kind, text);
-      if (f.end_row > f.start_row) out.push_back(f);
+      if (multi_line(f, text)) out.push_back(f);
     }
     i = j + 1;
   }
@@ -63,7 +95,7 @@ void FoldExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::s
     switch (query.capture(cap.index).role) {
       case CaptureRole::kFold: {
         Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock, text);
-        if (f.end_row > f.start_row) folds_.push_back(f);
+        if (multi_line(f, text)) folds_.push_back(f);
         break;
       }
       case CaptureRole::kFoldComment:
@@ -91,10 +123,9 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
   reset();
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
-    if (d.end.row > d.start.row) {
-      folds.push_back({d.start.row, d.end.row, d.start_byte, d.end_byte, d.start.column,
-                       d.end.column, FoldKind::kBlock});
-    }
+    const Fold f{d.start.row,    d.end.row,    d.start_byte,    d.end_byte,
+                 d.start.column, d.end.column, FoldKind::kBlock};
+    if (multi_line(f, text)) folds.push_back(f);
   }
   auto by_start = [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); };
   std::sort(comments.begin(), comments.end(), by_start);
@@ -112,7 +143,7 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
         if (!open_regions.empty()) {
           Fold f = fold_of(open_regions.back(), comment, FoldKind::kRegion, text);
           open_regions.pop_back();
-          if (f.end_row > f.start_row) folds.push_back(f);
+          if (multi_line(f, text)) folds.push_back(f);
         }
         break;
       case CommentMarker::kNone:
@@ -122,6 +153,7 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
   }
   fold_runs(plain_comments, FoldKind::kComment, folds, text, /*own_line_only=*/true);
   fold_runs(imports, FoldKind::kImports, folds, text, /*own_line_only=*/false);
+  if (has_lone_cr(text)) rows_to_lines(folds, text);
 
   // One fold per start row: the widest; on a tie the more telling kind (region,
   // imports, comment) over a plain block, then the one starting first on the row.

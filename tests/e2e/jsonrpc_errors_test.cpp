@@ -79,11 +79,11 @@ INSTANTIATE_TEST_SUITE_P(
                        {"positions", {{{"line", "one"}, {"character", 0}}}}}}),
     [](const auto& test) { return test.param.name; });
 
-class NotJson : public ::testing::TestWithParam<std::string> {};
+class NotJson : public ::testing::TestWithParam<Named> {};
 
 TEST_P(NotJson, IsParseErrorWithNullId) {
   LspClient client = start_initialized();
-  client.send_raw(frame_body(GetParam()));
+  client.send_raw(frame_body(GetParam().value));
   const Json response = client.wait_response(nullptr);
   EXPECT_EQ(error_code(response), -32700) << response.dump();
   EXPECT_TRUE(answers_health_check(client));
@@ -91,9 +91,13 @@ TEST_P(NotJson, IsParseErrorWithNullId) {
 
 INSTANTIATE_TEST_SUITE_P(
     JsonRpcErrors, NotJson,
-    ::testing::Values(R"({"jsonrpc": "2.0", "id": 1, "method": )", "not json", "tru", "12abc",
-                      "[1, 2", R"("unterminated)", "{}x",
-                      R"({"jsonrpc": "2.0", "method": "x", "params": {"a": tru}})"));
+    ::testing::Values(Named{"TruncatedObject", R"({"jsonrpc": "2.0", "id": 1, "method": )"},
+                      Named{"Words", "not json"}, Named{"BrokenLiteral", "tru"},
+                      Named{"NumberThenLetters", "12abc"}, Named{"UnclosedArray", "[1, 2"},
+                      Named{"UnclosedString", R"("unterminated)"}, Named{"TrailingGarbage", "{}x"},
+                      Named{"BrokenValueInParams",
+                            R"({"jsonrpc": "2.0", "method": "x", "params": {"a": tru}})"}),
+    test_name);
 
 // A body that is not JSON is never taken for the request it resembles.
 TEST(JsonRpcErrors, BrokenJsonThatLooksLikeShutdownIsNotExecuted) {
@@ -106,20 +110,23 @@ TEST(JsonRpcErrors, BrokenJsonThatLooksLikeShutdownIsNotExecuted) {
   EXPECT_TRUE(answers_health_check(client));
 }
 
-class NotARequest : public ::testing::TestWithParam<std::string> {};
+class NotARequest : public ::testing::TestWithParam<Named> {};
 
 TEST_P(NotARequest, IsInvalidRequestWithNullId) {
   LspClient client = start_initialized();
-  client.send_raw(frame_body(GetParam()));
+  client.send_raw(frame_body(GetParam().value));
   const Json response = client.wait_response(nullptr);
   EXPECT_EQ(error_code(response), -32600) << response.dump();
   EXPECT_TRUE(answers_health_check(client));
 }
 
-INSTANTIATE_TEST_SUITE_P(JsonRpcErrors, NotARequest,
-                         ::testing::Values("[1, 2, 3]", "[]", "42", "\"text\"", "null",
-                                           R"({"jsonrpc": "2.0"})",
-                                           R"({"jsonrpc": "2.0", "params": {}})"));
+INSTANTIATE_TEST_SUITE_P(
+    JsonRpcErrors, NotARequest,
+    ::testing::Values(Named{"Array", "[1, 2, 3]"}, Named{"EmptyArray", "[]"}, Named{"Number", "42"},
+                      Named{"String", "\"text\""}, Named{"Null", "null"},
+                      Named{"ObjectWithoutMethodOrId", R"({"jsonrpc": "2.0"})"},
+                      Named{"ParamsOnly", R"({"jsonrpc": "2.0", "params": {}})"}),
+    test_name);
 
 TEST(JsonRpcErrors, RequestWithoutJsonrpcFieldIsInvalidRequestWithItsId) {
   LspClient client = start_initialized();

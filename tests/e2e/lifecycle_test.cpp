@@ -24,6 +24,7 @@ TEST(Lifecycle, InitializeAnnouncesCapabilitiesAndServerName) {
 }
 
 struct EncodingCase {
+  std::string name;
   std::vector<std::string> offered;
   std::string chosen;
 };
@@ -43,13 +44,15 @@ TEST_P(PositionEncodingNegotiation, PicksUtf8WhenOfferedElseUtf16UnlessOnlyUtf32
 }
 
 INSTANTIATE_TEST_SUITE_P(Lifecycle, PositionEncodingNegotiation,
-                         ::testing::Values(EncodingCase{{}, "utf-16"},
-                                           EncodingCase{{"utf-16"}, "utf-16"},
-                                           EncodingCase{{"utf-8"}, "utf-8"},
-                                           EncodingCase{{"utf-16", "utf-8"}, "utf-8"},
-                                           EncodingCase{{"utf-32", "utf-8"}, "utf-8"},
-                                           EncodingCase{{"utf-32"}, "utf-32"},
-                                           EncodingCase{{"utf-32", "utf-16"}, "utf-16"}));
+                         ::testing::Values(EncodingCase{"NoneOffered", {}, "utf-16"},
+                                           EncodingCase{"Utf16", {"utf-16"}, "utf-16"},
+                                           EncodingCase{"Utf8", {"utf-8"}, "utf-8"},
+                                           EncodingCase{"Utf16Utf8", {"utf-16", "utf-8"}, "utf-8"},
+                                           EncodingCase{"Utf32Utf8", {"utf-32", "utf-8"}, "utf-8"},
+                                           EncodingCase{"Utf32Only", {"utf-32"}, "utf-32"},
+                                           EncodingCase{
+                                               "Utf32Utf16", {"utf-32", "utf-16"}, "utf-16"}),
+                         [](const auto& test) { return test.param.name; });
 
 TEST(Lifecycle, RequestBeforeInitializeIsServerNotInitialized) {
   LspClient client = start_server();

@@ -75,6 +75,18 @@ std::vector<std::string> outline(const Json& symbols);
 // to *functions.
 std::string big_python(std::size_t bytes, int* functions = nullptr, std::size_t padding = 0);
 
+// A string parameter with a test name of its own (names must be alphanumeric).
+struct Named {
+  std::string name;
+  std::string value;
+};
+inline void PrintTo(const Named& named, std::ostream* out) {
+  *out << named.value;
+}
+inline std::string test_name(const ::testing::TestParamInfo<Named>& test) {
+  return test.param.name;
+}
+
 // tests/fixtures/<lang>/sample.* with the LSP languageId that names its language.
 struct FixtureFile {
   std::string file;  // relative to tests/fixtures

@@ -105,11 +105,18 @@ TEST(PositionEncoding, LoneCarriageReturnEndsALine) {
   const Json result = selection_ranges(client, "file:///cr.js", Json::array({position(1, 9)}));
   ASSERT_EQ(result.size(), 1u);
   EXPECT_EQ(result[0]["range"], range(1, 9, 1, 10)) << "the literal 1: " << result.dump();
+}
 
+TEST(PositionEncoding, LoneCarriageReturnLinesFold) {
+  LspClient client = start_initialized();
+  open_document(client, "file:///cr.js", "javascript",
+                "function a() {\r  return 1;\r}\rfunction b() {\r}\r");
   const Json folds = folding_ranges(client, "file:///cr.js");
-  ASSERT_GE(folds.size(), 1u) << folds.dump();
+  ASSERT_EQ(folds.size(), 2u) << folds.dump();
   EXPECT_EQ(folds[0]["startLine"], 0);
   EXPECT_EQ(folds[0]["endLine"], 2);
+  EXPECT_EQ(folds[1]["startLine"], 3);
+  EXPECT_EQ(folds[1]["endLine"], 4);
 }
 
 TEST(PositionEncoding, MixedLineBreaks) {

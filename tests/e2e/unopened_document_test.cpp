@@ -56,20 +56,23 @@ TEST(UnopenedDocument, DirectoryIsInvalidParams) {
   EXPECT_EQ(error_code(response), -32602) << response.dump();
 }
 
-class NonFileUri : public ::testing::TestWithParam<std::string> {};
+class NonFileUri : public ::testing::TestWithParam<Named> {};
 
 TEST_P(NonFileUri, IsInvalidParamsWithAMessage) {
   LspClient client = start_initialized();
-  const Json response =
-      client.request("textDocument/documentSymbol", {{"textDocument", text_document(GetParam())}});
+  const Json response = client.request("textDocument/documentSymbol",
+                                       {{"textDocument", text_document(GetParam().value)}});
   EXPECT_EQ(error_code(response), -32602) << response.dump();
   ASSERT_TRUE(response["error"]["message"].is_string());
   EXPECT_FALSE(response["error"]["message"].get<std::string>().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(UnopenedDocument, NonFileUri,
-                         ::testing::Values("untitled:Untitled-1", "https://example.com/x.py",
-                                           "not a uri at all", ""));
+                         ::testing::Values(Named{"Untitled", "untitled:Untitled-1"},
+                                           Named{"Https", "https://example.com/x.py"},
+                                           Named{"NotAUri", "not a uri at all"},
+                                           Named{"Empty", ""}),
+                         test_name);
 
 TEST(UnopenedDocument, UntitledDocumentsWorkOnceOpened) {
   LspClient client = start_initialized();

@@ -199,3 +199,30 @@ TEST(Chunker, ReparsingWithTheSameParserGivesTheSameAnswer) {
 
 }  // namespace
 }  // namespace chunkls
+
+namespace chunkls {
+namespace {
+
+// tree-sitter rows count '\n' only: with lone '\r' line breaks every node sits on row 0,
+// yet the folds must be the LSP lines' (what clients fold by).
+TEST(Folds, LoneCarriageReturnLinesFoldByLine) {
+  const ChunkedText c =
+      testing::chunk("javascript", "function a() {\r  return 1;\r}\rfunction b() {\r}\r");
+  ASSERT_EQ(c.folds.size(), 2u);
+  EXPECT_EQ(c.folds[0].start_row, 0u);
+  EXPECT_EQ(c.folds[0].end_row, 2u);
+  EXPECT_EQ(c.folds[1].start_row, 3u);
+  EXPECT_EQ(c.folds[1].end_row, 4u);
+}
+
+TEST(Folds, CrlfAndLfTextsKeepTreeSitterRows) {
+  const ChunkedText lf = testing::chunk("javascript", "function a() {\n  return 1;\n}\n");
+  const ChunkedText crlf = testing::chunk("javascript", "function a() {\r\n  return 1;\r\n}\r\n");
+  ASSERT_EQ(lf.folds.size(), 1u);
+  ASSERT_EQ(crlf.folds.size(), 1u);
+  EXPECT_EQ(lf.folds[0].end_row, 2u);
+  EXPECT_EQ(crlf.folds[0].end_row, 2u);
+}
+
+}  // namespace
+}  // namespace chunkls
