@@ -92,10 +92,35 @@ void Document::reparse(const Deadline& deadline) {
 
 const Tree& Document::canonical_tree(const Deadline& deadline) {
   reparse(deadline);
-  if (fresh_parse_due_) {
-    parse(nullptr, deadline);
-    fresh_parse_due_ = false;
+  if (!fresh_parse_due_) return tree_;
+  // Parse the top-level constructs that hold errors again without reusing any of their
+  // subtrees, as a fresh parse would; the error-free rest is what a fresh parse gives.
+  std::uint32_t start = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t end = 0;
+  TreeCursor cursor(tree_.root());
+  if (!ts_node_is_error(tree_.root()) && cursor.goto_first_child()) {
+    do {
+      const TSNode node = cursor.node();
+      if (ts_node_has_error(node)) {
+        start = std::min(start, ts_node_start_byte(node));
+        end = std::max(end, ts_node_end_byte(node));
+      }
+    } while (cursor.goto_next_sibling());
   }
+  if (start >= end) {
+    parse(nullptr, deadline);  // the error is the root itself: nothing to keep
+  } else {
+    TSInputEdit refresh{};
+    refresh.start_byte = start;
+    refresh.old_end_byte = end;
+    refresh.new_end_byte = end;
+    refresh.start_point = to_ts(lines_.ts_point(start, text_));
+    refresh.old_end_point = to_ts(lines_.ts_point(end, text_));
+    refresh.new_end_point = refresh.old_end_point;
+    ts_tree_edit(tree_.get(), &refresh);
+    parse(&tree_, deadline);
+  }
+  fresh_parse_due_ = false;
   return tree_;
 }
 

@@ -56,7 +56,9 @@ class Document {
   // The tree a fresh parse of the current text gives. After reparse() the tree is the
   // incremental one; when it has errors, tree-sitter's error recovery may have chosen
   // differently than a fresh parse would (it depends on the reused subtrees), so this
-  // parses from scratch then. Answers built on it never depend on the edit history.
+  // parses the top-level constructs holding errors again, reusing none of their
+  // subtrees (a fresh parse when the root itself is the error). Answers built on it do
+  // not depend on the edit history: tests/differential/ checks it after every edit.
   // Throws DeadlineExceeded like reparse().
   const Tree& canonical_tree(const Deadline& deadline = Deadline::never());
   // Chunks and folds of the current text, reparsing first when needed. Computed on the

@@ -120,6 +120,8 @@ class TreeCursor {
   ~TreeCursor() { ts_tree_cursor_delete(&cursor_); }
 
   TSNode node() const { return ts_tree_cursor_current_node(&cursor_); }
+  bool goto_first_child() { return ts_tree_cursor_goto_first_child(&cursor_); }
+  bool goto_next_sibling() { return ts_tree_cursor_goto_next_sibling(&cursor_); }
   // Pre-order step: first child, else next sibling, else an ancestor's next sibling.
   // False when the walk is over.
   bool next() {

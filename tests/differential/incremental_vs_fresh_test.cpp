@@ -9,6 +9,7 @@
 // Seeded and reproducible: a failure prints the seed, the file and the edit number.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -240,8 +241,10 @@ TEST_P(IncrementalVsFresh, AnswersEqualAFreshOpenAfterRandomEdits) {
 
   TextModel model(original, c.encoding == "utf-8");
   EditGenerator edits(seed, original, c.crlf);
-  constexpr int kEdits = 240;
-  constexpr int kCheckEvery = 4;
+  const int kEdits =
+      std::getenv("CHUNKLS_DIFF_EDITS") ? std::atoi(std::getenv("CHUNKLS_DIFF_EDITS")) : 240;
+  const int kCheckEvery =
+      std::getenv("CHUNKLS_DIFF_EVERY") ? std::atoi(std::getenv("CHUNKLS_DIFF_EVERY")) : 4;
   int version = 1;
   for (int step = 1; step <= kEdits; ++step) {
     Json changes = Json::array();
