@@ -95,29 +95,31 @@ const Tree& Document::canonical_tree(const Deadline& deadline) {
   if (!fresh_parse_due_) return tree_;
   // Parse the top-level constructs that hold errors again without reusing any of their
   // subtrees, as a fresh parse would; the error-free rest is what a fresh parse gives.
-  std::uint32_t start = std::numeric_limits<std::uint32_t>::max();
-  std::uint32_t end = 0;
+  std::vector<ByteSpan> refresh;
+  const bool root_is_error = ts_node_is_error(tree_.root());
   TreeCursor cursor(tree_.root());
-  if (!ts_node_is_error(tree_.root()) && cursor.goto_first_child()) {
+  if (!root_is_error && cursor.goto_first_child()) {
     do {
       const TSNode node = cursor.node();
       if (ts_node_has_error(node)) {
-        start = std::min(start, ts_node_start_byte(node));
-        end = std::max(end, ts_node_end_byte(node));
+        refresh.push_back({ts_node_start_byte(node), ts_node_end_byte(node)});
       }
     } while (cursor.goto_next_sibling());
   }
-  if (start >= end) {
-    parse(nullptr, deadline);  // the error is the root itself: nothing to keep
-  } else {
-    TSInputEdit refresh{};
-    refresh.start_byte = start;
-    refresh.old_end_byte = end;
-    refresh.new_end_byte = end;
-    refresh.start_point = to_ts(lines_.ts_point(start, text_));
-    refresh.old_end_point = to_ts(lines_.ts_point(end, text_));
-    refresh.new_end_point = refresh.old_end_point;
-    ts_tree_edit(tree_.get(), &refresh);
+  if (root_is_error) {
+    parse(nullptr, deadline);  // the root is the error: nothing to keep
+  } else if (!refresh.empty()) {
+    for (const ByteSpan& span : refresh) {
+      // An edit that replaces the span with itself: its nodes cannot be reused.
+      TSInputEdit again{};
+      again.start_byte = span.start;
+      again.old_end_byte = span.end;
+      again.new_end_byte = span.end;
+      again.start_point = to_ts(lines_.ts_point(span.start, text_));
+      again.old_end_point = to_ts(lines_.ts_point(span.end, text_));
+      again.new_end_point = again.old_end_point;
+      ts_tree_edit(tree_.get(), &again);
+    }
     parse(&tree_, deadline);
   }
   fresh_parse_due_ = false;

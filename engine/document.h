@@ -11,9 +11,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/chunker.h"
 #include "engine/deadline.h"
+#include "engine/enclosing_ranges.h"
 #include "engine/language.h"
 #include "engine/line_index.h"
 #include "engine/text_edit.h"
@@ -57,7 +59,8 @@ class Document {
   // incremental one; when it has errors, tree-sitter's error recovery may have chosen
   // differently than a fresh parse would (it depends on the reused subtrees), so this
   // parses the top-level constructs holding errors again, reusing none of their
-  // subtrees (a fresh parse when the root itself is the error). Answers built on it do
+  // subtrees, each on its own (the error-free ones between them are reused; a fresh
+  // parse when the whole text is one error). Answers built on it do
   // not depend on the edit history: tests/differential/ checks it after every edit.
   // Throws DeadlineExceeded like reparse().
   const Tree& canonical_tree(const Deadline& deadline = Deadline::never());

@@ -389,6 +389,29 @@ TEST(Document, RandomEditsAndUndoMatchAReferenceAndAFreshParse) {
   EXPECT_GE(edited_without_errors, 10);
 }
 
+// Random damage leaves syntax errors, where an incremental tree may differ from a fresh
+// parse; canonical_tree() must still equal the fresh parse, node for node, every time.
+TEST(Document, CanonicalTreeEqualsAFreshParseAfterDamage) {
+  Chunker fresh;
+  std::uint32_t seed = 101;
+  int with_errors = 0;
+  for (const RealFile& file : real_files()) {
+    SCOPED_TRACE(file.path.string() + (file.crlf ? " (CRLF)" : ""));
+    testing::RandomEdits edits(seed++);
+    Document doc(testing::language(file.language), load(file), file.path.string());
+    for (int step = 0; step < 40; ++step) {
+      for (std::uint32_t n = edits.uniform(1, 3); n > 0; --n)
+        doc.edit(edits.next(doc.text()));
+      doc.reparse();
+      if (ts_node_has_error(doc.tree().root())) ++with_errors;
+      doc.canonical_tree();
+      expect_like_fresh(doc, fresh, "step " + std::to_string(step));
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(with_errors, 100) << "the damage must leave errors for this test to mean anything";
+}
+
 // Why the JavaScript files above have no `var`/`let`/`const` declaration that ends
 // without ';' before a comment on its line: tree-sitter-javascript 0.25.0 puts that comment
 // inside the declaration on a fresh parse and after it on an incremental one, even after
