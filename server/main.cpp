@@ -68,11 +68,12 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
   options.worker_threads =
       flags.threads > 0 ? flags.threads : std::max(2u, std::thread::hardware_concurrency());
   // Compile the queries off the reader's path: the first didOpen should not pay for it.
-  std::thread([&registry, log] {
+  // Joined when serve() returns, before the registry it reads goes away.
+  const std::jthread warm_up([&registry, log] {
     for (const auto& failure : registry.warm_up()) {
       log->warn("queries of {} do not compile: {}", failure.language, failure.message);
     }
-  }).detach();
+  });
 
   if (flags.port) {
     std::uint16_t bound = 0;

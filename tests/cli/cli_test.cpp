@@ -48,11 +48,19 @@ TEST(Cli, VersionAndHelp) {
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(run_process({kBinary}).exit_code, 2) << "no subcommand";
+  EXPECT_EQ(run_process({kBinary, "--port", "not-a-port"}).exit_code, 2) << "bad server option";
   EXPECT_EQ(run_process({kBinary, "chunk"}).exit_code, 2) << "no file";
   EXPECT_EQ(run_process({kBinary, "chunk", "--format", "xml", "x.py"}).exit_code, 2);
   EXPECT_EQ(run_process({kBinary, "chunk", "--bogus", "x.py"}).exit_code, 2);
   EXPECT_EQ(run_process({kBinary, "frobnicate"}).exit_code, 2);
+}
+
+// Without a subcommand chunkls is the language server: input that ends before
+// `shutdown` makes it exit 1, as LSP says for an exit without shutdown.
+TEST(Cli, NoSubcommandServesLspOnStdio) {
+  const auto r = run_process({kBinary, "--log-level", "off"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 TEST(Cli, TextOutlineOfAFile) {
