@@ -5,8 +5,9 @@
 //
 // At most one fold per start row (the widest), sorted by start row; single-row spans
 // are dropped. Rows are tree-sitter's (lines ended by '\n'), except in a text with lone
-// '\r' line breaks, where they are LSP lines (ended by '\n', "\r\n" or '\r'). Fed the fold-pattern matches of the Chunker's single walk by add();
-// finish() builds the list and resets. One instance per thread (part of a Chunker).
+// '\r' line breaks, where they are LSP lines (ended by '\n', "\r\n" or '\r'). Fed the fold-pattern
+// matches of the Chunker's single walk by add(); finish() builds the list and resets. One instance
+// per thread (part of a Chunker).
 #pragma once
 
 #include <string_view>

@@ -16,18 +16,10 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+// LSP's FoldingRangeKind names are the engine's; a plain block has no kind.
 std::optional<std::string> kind_name(FoldKind kind) {
-  switch (kind) {
-    case FoldKind::kComment:
-      return "comment";
-    case FoldKind::kImports:
-      return "imports";
-    case FoldKind::kRegion:
-      return "region";
-    case FoldKind::kBlock:
-      return std::nullopt;
-  }
-  return std::nullopt;
+  if (kind == FoldKind::kBlock) return std::nullopt;
+  return std::string(to_string(kind));
 }
 
 // Whether the last line of a fold, up to the fold's end, is only a closer that should

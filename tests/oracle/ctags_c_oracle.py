@@ -27,7 +27,15 @@ def c_sources(source_dir):
     files += glob.glob(os.path.join(nm, "tree-sitter-*", "**", "scanner.c"), recursive=True)
     files += glob.glob("/usr/share/**/*.c", recursive=True)
     files += [h for h in glob.glob("/usr/include/*.h") if not is_cplusplus(h)]
-    return sorted(f for f in set(files) if os.path.isfile(f) and os.path.getsize(f) < 1 << 20)
+    return sorted(f for f in set(files)
+                  if os.path.isfile(f) and os.path.getsize(f) < 1 << 20 and not is_m4_template(f))
+
+
+def is_m4_template(path):
+    """bison's skeletons (/usr/share/bison/skeletons/*.c) are m4 templates, not C."""
+    with open(path, "rb") as f:
+        text = f.read()
+    return b"b4_" in text and b"m4_" in text
 
 
 def is_cplusplus(path):
