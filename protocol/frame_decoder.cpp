@@ -34,12 +34,14 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A header block starts with a token and a colon ("Content-Length:").
-bool starts_like_header(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '-'))
-    ++i;
-  return i > 0 && i < s.size() && s[i] == ':';
+constexpr std::string_view kHeaderStart = "Content-";
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 }  // namespace
@@ -84,18 +86,21 @@ std::optional<Frame> FrameDecoder::next_header() {
     consumed_ += lead;
     rest.remove_prefix(lead);
   }
-  if (!starts_like_header(rest)) {
-    // Garbage (e.g. the tail of a body whose Content-Length was too small): skip to the
-    // next header that can start a frame.
-    const std::size_t resync = ifind(rest.substr(1), "Content-");
+  // LSP defines two headers, both "Content-...": a frame starts there. Anything else,
+  // including garbage glued to the header ("xyzContent-Length: 5"), is skipped up to the
+  // next "Content-" so the message after it is not lost.
+  if (!starts_with_ci(rest, kHeaderStart)) {
+    if (rest.size() < kHeaderStart.size() && starts_with_ci(kHeaderStart, rest)) {
+      return std::nullopt;  // the start of a header, still arriving
+    }
+    const std::size_t resync = ifind(rest.substr(1), kHeaderStart);
     if (resync == std::string_view::npos) {
-      if (rest.size() < 64) return std::nullopt;  // a header may still be arriving
+      if (rest.size() < 64) return std::nullopt;  // report garbage in pieces, not per byte
       // Keep only a tail that may be the start of a "Content-" still arriving.
       std::size_t keep = 0;
-      for (std::size_t k = std::min<std::size_t>(7, rest.size()); k > 0 && keep == 0; --k) {
-        if (iequals(rest.substr(rest.size() - k), std::string_view("Content-").substr(0, k))) {
-          keep = k;
-        }
+      for (std::size_t k = std::min(kHeaderStart.size() - 1, rest.size()); k > 0 && keep == 0;
+           --k) {
+        if (iequals(rest.substr(rest.size() - k), kHeaderStart.substr(0, k))) keep = k;
       }
       consumed_ += rest.size() - keep;
       compact();
@@ -141,7 +146,12 @@ std::optional<Frame> FrameDecoder::next_header() {
     }
     const std::string_view name = trim(line.substr(0, colon));
     const std::string_view value = trim(line.substr(colon + 1));
-    if (iequals(name, "Content-Length")) {
+    if (!iequals(name, "Content-Length") && ends_with_ci(name, "Content-Length")) {
+      // Garbage glued to the header inside the block: the length still counts.
+      problem = fmt::format("skipped '{}' glued to a Content-Length header",
+                            name.substr(0, std::min<std::size_t>(name.size() - 14, 80)));
+    }
+    if (ends_with_ci(name, "Content-Length")) {
       std::size_t n = 0;
       const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
       if (ec != std::errc() || ptr != value.data() + value.size()) {

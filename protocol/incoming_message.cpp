@@ -1,6 +1,9 @@
 #include "protocol/incoming_message.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <vector>
 
 #include "protocol/utf8.h"
 
@@ -41,13 +44,81 @@ IncomingMessage::IncomingMessage(IncomingMessage&&) noexcept = default;
 IncomingMessage& IncomingMessage::operator=(IncomingMessage&&) noexcept = default;
 IncomingMessage::~IncomingMessage() = default;
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a "\uXXXX" escape starting at json[at] (the backslash), or -1.
+int escaped_unit(std::string_view json, std::size_t at) {
+  if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
+  int unit = 0;
+  for (std::size_t i = at + 2; i < at + 6; ++i) {
+    const int digit = hex_digit(json[i]);
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+bool is_high_surrogate(int unit) {
+  return unit >= 0xD800 && unit <= 0xDBFF;
+}
+bool is_low_surrogate(int unit) {
+  return unit >= 0xDC00 && unit <= 0xDFFF;
+}
+
+}  // namespace
+
+std::size_t repair_lone_surrogates(std::string& json) {
+  std::size_t repaired = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (!in_string) {
+      in_string = c == '"';
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+    } else if (c == '\\') {
+      const int unit = escaped_unit(json, i);
+      if (unit < 0) {
+        ++i;  // a two-character escape (\", \\, \n, ...): skip what it escapes
+        continue;
+      }
+      if (is_high_surrogate(unit) && is_low_surrogate(escaped_unit(json, i + 6))) {
+        i += 11;  // a pair: both escapes stay
+        continue;
+      }
+      if (is_high_surrogate(unit) || is_low_surrogate(unit)) {
+        json.replace(i + 2, 4, "fffd");
+        ++repaired;
+      }
+      i += 5;
+    }
+  }
+  return repaired;
+}
+
 IncomingMessage IncomingMessage::parse(std::string body) {
-  bool repaired = false;
+  std::vector<std::string_view> repairs;
   auto state = std::make_unique<State>();
   error_code error = state->parser.parse(body).get(state->root);
   if (error == simdjson::UTF8_ERROR) {
-    error = state->parser.parse(repair_utf8(body)).get(state->root);
-    repaired = true;
+    body = repair_utf8(body);
+    repairs.push_back("invalid UTF-8 bytes");
+    error = state->parser.parse(body).get(state->root);
+  }
+  // simdjson rejects a string holding a lone surrogate escape; repaired only then, so a
+  // valid body is never scanned twice.
+  if (error == simdjson::STRING_ERROR && repair_lone_surrogates(body) > 0) {
+    repairs.push_back("lone UTF-16 surrogate escapes");
+    error = state->parser.parse(body).get(state->root);
   }
   if (error) {
     throw RpcError(ErrorCode::kParseError,
@@ -57,7 +128,7 @@ IncomingMessage IncomingMessage::parse(std::string body) {
     throw RpcError(ErrorCode::kInvalidRequest, "a JSON-RPC message must be a JSON object");
   }
   IncomingMessage message(std::move(state));
-  message.utf8_repaired_ = repaired;
+  message.repairs_ = fmt::format("{}", fmt::join(repairs, " and "));
   message.read_envelope();
   return message;
 }

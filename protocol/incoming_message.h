@@ -5,9 +5,11 @@
 // -32700 for every body that is not JSON. Nesting deeper than 1024 is rejected the same
 // way, before anything recurses.
 //
-// Bodies that are not UTF-8 (the JSON spec requires it; some clients send raw bytes)
-// are repaired with U+FFFD and parsed again, and utf8_repaired() says so, so the user's
-// document is kept rather than dropped.
+// Text that cannot be represented is repaired with U+FFFD and the body parsed again,
+// and repairs() says what was repaired, so the user's document is kept rather than
+// dropped: bytes that are not UTF-8 (the JSON spec requires it; some clients send raw
+// bytes) and lone UTF-16 surrogate escapes ("\ud83d" without its pair: JavaScript's
+// JSON.stringify of a half-typed emoji), which simdjson rejects.
 //
 // Owns its bytes and parser; movable, not copyable; used by one thread at a time
 // (simdjson's documents are not thread-safe).
@@ -43,7 +45,9 @@ class IncomingMessage {
   // Why the envelope is not valid JSON-RPC 2.0 (bad "jsonrpc", non-string method, ...);
   // empty when it is.
   const std::string& envelope_problem() const { return envelope_problem_; }
-  bool utf8_repaired() const { return utf8_repaired_; }
+  // What had to be replaced with U+FFFD for the body to parse ("invalid UTF-8 bytes",
+  // "lone UTF-16 surrogate escapes", or both joined by " and "); empty when nothing.
+  const std::string& repairs() const { return repairs_; }
 
   // The value at a JSON pointer ("/params/textDocument/uri"); nullopt when absent or
   // null. Throws RpcError(kInvalidParams) when the path runs through a value of the
@@ -69,11 +73,15 @@ class IncomingMessage {
   std::string method_;
   bool has_method_ = false;
   std::string envelope_problem_;
-  bool utf8_repaired_ = false;
+  std::string repairs_;
 };
 
 // Replaces every byte that is not part of a valid UTF-8 sequence with U+FFFD.
 std::string repair_utf8(std::string_view bytes);
+// Rewrites each \uXXXX escape of a lone UTF-16 surrogate inside the JSON strings of
+// `json` as \ufffd (same length, so nothing else moves); a high surrogate followed by a
+// low one is a pair and stays. Returns the number of escapes rewritten.
+std::size_t repair_lone_surrogates(std::string& json);
 
 // "params/x: expected a string" messages for handlers that read values themselves.
 [[noreturn]] void throw_invalid_params(std::string_view pointer, std::string_view expected);

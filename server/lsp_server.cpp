@@ -71,11 +71,10 @@ void LspServer::handle_body(std::string body) {
       reply_error(message.id(), ErrorCode::kInvalidRequest, message.envelope_problem());
     return;
   }
-  if (message.utf8_repaired()) {
+  if (!message.repairs().empty()) {
     tell_user(MessageType::kWarning,
-              fmt::format("chunkls: a '{}' message was not valid UTF-8; invalid bytes were "
-                          "replaced with U+FFFD",
-                          message.method()));
+              fmt::format("chunkls: a '{}' message held {}; they were replaced with U+FFFD",
+                          message.method(), message.repairs()));
   }
   if (message.is_response()) {
     log_->debug("response from the client to {} ignored", message.id()->to_string());

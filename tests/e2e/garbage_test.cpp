@@ -68,6 +68,17 @@ TEST(Garbage, HeaderLineWithoutColon) {
   EXPECT_TRUE(answers_health_check(client, kRetries, kRetryWait));
 }
 
+// The request right behind garbage glued to its header is answered, not skipped.
+TEST(Garbage, GarbageGluedToAHeaderKeepsTheMessageBehindIt) {
+  LspClient client = start_initialized();
+  for (const std::string glue : {"garbage", "junk: value", "\x01\xff--"}) {
+    SCOPED_TRACE(glue);
+    const Json request = client.make_request("chunkls/noSuchMethod");
+    client.send_raw(glue + frame(request));
+    EXPECT_EQ(error_code(client.wait_response(request["id"])), -32601);
+  }
+}
+
 TEST(Garbage, BytesThatAreNoFrameAtAll) {
   LspClient client = start_initialized();
   std::string junk;

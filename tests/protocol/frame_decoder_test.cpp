@@ -135,5 +135,53 @@ TEST(FrameDecoder, SkipsLongGarbageWithoutAHeader) {
   EXPECT_EQ(after.back().body, "{}");
 }
 
+// Garbage glued to a header, in each shape it takes: before the first header, with a
+// colon of its own, before a Content-Type that precedes the length, inside the block,
+// and fed byte by byte. The message after it is never lost.
+TEST(FrameDecoder, GarbageGluedToAHeaderLosesNoMessage) {
+  const std::vector<std::string> garbage_then_header = {
+      "garbage" + frame("{\"id\":1}"),
+      "foo: bar" + frame("{\"id\":1}"),
+      "x-y-z" + frame("{\"id\":1}"),
+      "\x01\x02binary\xff" + frame("{\"id\":1}"),
+      "junk:Content-Type: application/vscode-jsonrpc\r\n" + frame("{\"id\":1}"),
+      "Content-Type: x\r\njunkContent-Length: 8\r\n\r\n{\"id\":1}",
+      "Content-Length: 8\r\n\r\n{\"id\":1}",
+  };
+  for (const std::string& stream : garbage_then_header) {
+    for (bool byte_by_byte : {false, true}) {
+      SCOPED_TRACE(stream + (byte_by_byte ? " (byte by byte)" : ""));
+      FrameDecoder decoder;
+      std::vector<Frame> frames;
+      const std::string all = stream + frame("{\"id\":2}");
+      if (byte_by_byte) {
+        for (char c : all) {
+          decoder.feed(std::string_view(&c, 1));
+          while (auto f = decoder.next())
+            frames.push_back(std::move(*f));
+        }
+      } else {
+        decoder.feed(all);
+        frames = drain(decoder);
+      }
+      std::vector<std::string> bodies;
+      for (const Frame& f : frames) {
+        if (f.ok()) bodies.push_back(f.body);
+      }
+      EXPECT_EQ(bodies, (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}"}));
+      EXPECT_EQ(decoder.pending(), 0u);
+    }
+  }
+}
+
+TEST(FrameDecoder, ReportsTheGarbageGluedToAHeader) {
+  FrameDecoder decoder;
+  decoder.feed("garbage" + frame("{}"));
+  const auto frames = drain(decoder);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_NE(frames[0].problem.find("skipped 7 bytes"), std::string::npos) << frames[0].problem;
+  EXPECT_EQ(frames[1].body, "{}");
+}
+
 }  // namespace
 }  // namespace chunkls::protocol

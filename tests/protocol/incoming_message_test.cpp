@@ -64,10 +64,59 @@ TEST(IncomingMessage, RepairsInvalidUtf8InsteadOfDroppingTheMessage) {
   body += "\xff\xfe";
   body += R"(b"}})";
   auto message = IncomingMessage::parse(body);
-  EXPECT_TRUE(message.utf8_repaired());
+  EXPECT_EQ(message.repairs(), "invalid UTF-8 bytes");
   EXPECT_EQ(message.string_at("/params/text"),
             "a\xEF\xBF\xBD\xEF\xBF\xBD"
             "b");
+}
+
+// JavaScript clients send strings with half an emoji: JSON.stringify("\ud83d") is the
+// escape of a lone high surrogate. Every shape of lone surrogate becomes U+FFFD; pairs and
+// escaped backslashes that merely look like escapes stay as they are.
+TEST(IncomingMessage, RepairsLoneSurrogateEscapesInsteadOfDroppingTheMessage) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const std::string emoji = "\xF0\x9F\x98\x80";  // U+1F600, escaped as \ud83d\ude00
+  struct Case {
+    std::string escaped;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {R"(\ud83d)", fffd},                      // lone high at the end
+      {R"(a\ud83db)", "a" + fffd + "b"},        // lone high before text
+      {R"(\ude00x)", fffd + "x"},               // lone low
+      {R"(\ud83d\u0041)", fffd + "A"},          // high before a non-surrogate
+      {R"(\ud83d\ud83d\ude00)", fffd + emoji},  // high before a pair
+      {R"(\ude00\ud83d)", fffd + fffd},         // reversed pair
+      {R"(\ud83d\ude00)", emoji},               // a pair stays
+      {R"(\\ud83d)", "\\ud83d"},                // an escaped backslash, not an escape
+      {R"(\"\ud83d\")", "\"" + fffd + "\""},    // quotes around it
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.escaped);
+    const std::string body =
+        R"({"jsonrpc":"2.0","method":"m","params":{"key\ud800":1,"text":")" + c.escaped + R"("}})";
+    auto message = IncomingMessage::parse(body);
+    EXPECT_EQ(message.method(), "m");
+    EXPECT_EQ(message.string_at("/params/text"), c.expected);
+    EXPECT_EQ(message.repairs(), "lone UTF-16 surrogate escapes");
+  }
+}
+
+TEST(IncomingMessage, RepairsInvalidUtf8AndLoneSurrogatesInOneBody) {
+  std::string body = R"({"jsonrpc":"2.0","method":"m","params":{"text":"\udfff)";
+  body += "\xff";
+  body += R"("}})";
+  auto message = IncomingMessage::parse(body);
+  EXPECT_EQ(message.string_at("/params/text"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(message.repairs(), "invalid UTF-8 bytes and lone UTF-16 surrogate escapes");
+}
+
+TEST(IncomingMessage, ValidBodiesNeedNoRepair) {
+  auto message =
+      IncomingMessage::parse(R"({"jsonrpc":"2.0","method":"m","params":{"t":"\ud83d\ude00 \\u"}})");
+  EXPECT_EQ(message.repairs(), "");
+  EXPECT_THROW(IncomingMessage::parse(R"({"jsonrpc":"2.0","method":"m","params":{"t":"\q"}})"),
+               RpcError);
 }
 
 TEST(IncomingMessage, SurvivesDeeplyNestedParams) {
