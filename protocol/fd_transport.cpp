@@ -1,27 +1,90 @@
 #include "protocol/fd_transport.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <climits>
 #include <system_error>
 
 namespace chunkls::protocol {
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr Clock::rep kNever = Clock::time_point::max().time_since_epoch().count();
+
+}  // namespace
+
 FdTransport::FdTransport(int in_fd, int out_fd, bool owns_fds, std::size_t max_body)
-    : in_fd_(in_fd), out_fd_(out_fd), owns_fds_(owns_fds), decoder_(max_body) {}
+    : in_fd_(in_fd),
+      out_fd_(out_fd),
+      owns_fds_(owns_fds),
+      out_kind_(OutKind::kOther),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      decoder_(max_body) {
+  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  struct stat info {};
+  if (::fstat(out_fd_, &info) == 0) {
+    if (S_ISFIFO(info.st_mode)) out_kind_ = OutKind::kPipe;
+    if (S_ISSOCK(info.st_mode)) out_kind_ = OutKind::kSocket;
+  }
+}
 
 FdTransport::~FdTransport() {
+  ::close(wake_fd_);
   if (!owns_fds_) return;
   ::close(in_fd_);
   if (out_fd_ != in_fd_) ::close(out_fd_);
 }
 
+void FdTransport::wake() {
+  const std::uint64_t one = 1;
+  // The counter only has to be non-zero: nobody ever reads it back.
+  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+}
+
+void FdTransport::stop(std::chrono::milliseconds grace) {
+  give_up_at_.store((Clock::now() + grace).time_since_epoch().count());
+  stopping_.store(true);
+  wake();
+}
+
+bool FdTransport::wait_ready(int fd, short events, bool for_write) const {
+  while (true) {
+    if (peer_gone_.load()) return false;
+    const bool stopping = stopping_.load();
+    if (stopping && !for_write) return false;
+    int timeout_ms = -1;
+    if (const Clock::rep until = give_up_at_.load(); until != kNever) {
+      const auto left = Clock::time_point(Clock::duration(until)) - Clock::now();
+      if (left <= Clock::duration::zero()) return false;
+      timeout_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+    }
+    // After stop() the wake-up descriptor stays readable: a writer then waits on its own
+    // descriptor alone, bounded by the grace period.
+    std::array<pollfd, 2> fds{pollfd{fd, events, 0}, pollfd{wake_fd_, POLLIN, 0}};
+    const nfds_t count = stopping ? 1 : 2;
+    const int ready = ::poll(fds.data(), count, timeout_ms);
+    if (ready < 0 && errno != EINTR && errno != EAGAIN) return false;
+    if (ready <= 0) continue;              // interrupted or timed out: look at the state again
+    if (fds[0].revents != 0) return true;  // POLLHUP/POLLERR too: the call reports it
+  }
+}
+
 std::optional<Frame> FdTransport::read() {
   char chunk[64 * 1024];
   while (true) {
+    if (stopping_.load() || peer_gone_.load()) return std::nullopt;
     if (auto frame = decoder_.next()) return frame;
     if (eof_) {
       if (decoder_.pending() > 0) {
@@ -31,29 +94,60 @@ std::optional<Frame> FdTransport::read() {
       }
       return std::nullopt;
     }
+    if (!wait_ready(in_fd_, POLLIN, /*for_write=*/false)) return std::nullopt;
     const ssize_t n = ::read(in_fd_, chunk, sizeof chunk);
     if (n > 0) {
       decoder_.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
-    } else if (n == 0 || errno != EINTR) {
+    } else if (n == 0) {
       eof_ = true;
+    } else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+      eof_ = true;  // ECONNRESET and the like: nothing more will come
     }
   }
+}
+
+bool FdTransport::write_all(std::string_view part) {
+  while (!part.empty()) {
+    if (!wait_ready(out_fd_, POLLOUT, /*for_write=*/true)) return false;
+    ssize_t n = -1;
+    switch (out_kind_) {
+      case OutKind::kSocket:
+        n = ::send(out_fd_, part.data(), part.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        break;
+      case OutKind::kPipe: {
+        // A blocking pipe takes a write whole or sleeps; once poll() saw room, PIPE_BUF
+        // bytes always fit, and an empty pipe takes its whole capacity.
+        std::size_t room = PIPE_BUF;
+        int queued = 0;
+        if (::ioctl(out_fd_, FIONREAD, &queued) == 0 && queued == 0) {
+          const int capacity = ::fcntl(out_fd_, F_GETPIPE_SZ);
+          if (capacity > 0) room = static_cast<std::size_t>(capacity);
+        }
+        n = ::write(out_fd_, part.data(), std::min(part.size(), room));
+        break;
+      }
+      case OutKind::kOther:
+        n = ::write(out_fd_, part.data(), part.size());
+        break;
+    }
+    if (n > 0) {
+      part.remove_prefix(static_cast<std::size_t>(n));
+    } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+      return false;  // EPIPE, ECONNRESET, or a descriptor that cannot be written at all
+    }
+  }
+  return true;
 }
 
 void FdTransport::write(std::string_view body) {
   const std::string header = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   std::lock_guard lock(write_mutex_);
-  if (peer_closed_) return;
-  for (std::string_view part : {std::string_view(header), body}) {
-    while (!part.empty()) {
-      const ssize_t n = ::write(out_fd_, part.data(), part.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        peer_closed_ = true;  // EPIPE and friends: the client is gone
-        return;
-      }
-      part.remove_prefix(static_cast<std::size_t>(n));
-    }
+  if (peer_gone_.load()) return;
+  if (!write_all(header) || !write_all(body)) {
+    // The client is gone, or stopped reading past the grace period: every later write
+    // returns at once, and the reader stops.
+    peer_gone_.store(true);
+    wake();
   }
 }
 

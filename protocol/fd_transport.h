@@ -1,10 +1,18 @@
 // FdTransport: the Transport over POSIX file descriptors: standard input and output
 // for editors that start chunkls, or one accepted TCP socket (`chunkls --port`).
 //
-// Owns the descriptors only when told to (a socket); stdio is left open. read() from
-// one thread, write() from any thread (a mutex keeps frames whole).
+// The descriptors may be blocking or not (a parent can hand us non-blocking pipes):
+// every read and write waits in poll(), so EAGAIN means "wait", never "closed". Only
+// end of file, EPIPE or ECONNRESET mean the client is gone; then reading stops too.
+// Writes never block outside poll() (pipes get at most PIPE_BUF bytes per write once
+// poll() says there is room, sockets MSG_DONTWAIT), so stop() bounds them.
+//
+// Owns the descriptors only when told to (a socket); stdio is left open, with its flags
+// untouched. read() from one thread, write() and stop() from any thread.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -23,15 +31,34 @@ class FdTransport final : public Transport {
 
   std::optional<Frame> read() override;
   void write(std::string_view body) override;
+  void stop(std::chrono::milliseconds grace) override;
+
+  // The client closed its end (a write failed with EPIPE or ECONNRESET, or a write
+  // gave up after stop()).
+  bool peer_gone() const { return peer_gone_.load(); }
 
  private:
+  enum class OutKind : std::uint8_t { kPipe, kSocket, kOther };
+  // Waits until `fd` is ready for `events`; false when the peer is gone, when reading
+  // after stop(), or when writing past stop()'s grace period.
+  bool wait_ready(int fd, short events, bool for_write) const;
+  // Writes all of `part` or returns false (peer gone, or given up after stop()).
+  bool write_all(std::string_view part);
+  void wake();
+
   int in_fd_;
   int out_fd_;
   bool owns_fds_;
+  OutKind out_kind_;
+  int wake_fd_;  // an eventfd: readable once stop() was called or the peer is gone
   FrameDecoder decoder_;
   bool eof_ = false;
   std::mutex write_mutex_;
-  bool peer_closed_ = false;  // guarded by write_mutex_
+  std::atomic<bool> peer_gone_{false};
+  std::atomic<bool> stopping_{false};
+  // When writes give up (steady_clock ticks); the maximum until stop().
+  std::atomic<std::chrono::steady_clock::rep> give_up_at_{
+      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
 };
 
 // Listens on 127.0.0.1 only (never on other interfaces: the protocol has no

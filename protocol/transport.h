@@ -2,11 +2,12 @@
 // message bodies from it and writes bodies to it; tests swap in an in-memory fake.
 //
 // Ownership: created by main (stdio or a TCP connection) and outlives the server.
-// Thread-safety: read() is called by one thread (the server's reader); write() may be
-// called from any thread at once (answers come from worker threads) and is serialized
-// inside, so frames never interleave.
+// Thread-safety: read() is called by one thread (the server's reader); write() and
+// stop() may be called from any thread at once (answers come from worker threads);
+// writes are serialized inside, so frames never interleave.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -17,11 +18,16 @@ namespace chunkls::protocol {
 class Transport {
  public:
   virtual ~Transport() = default;
-  // Blocks until the next frame (a body or a problem); nullopt at end of stream.
+  // Blocks until the next frame (a body or a problem); nullopt at end of stream, once
+  // the client is gone (a write found it closed) or after stop().
   virtual std::optional<Frame> read() = 0;
-  // Sends one message body with its header. A closed peer is not an error here: the
-  // reader sees end of stream and the server stops.
+  // Sends one message body with its header, waiting while the client is slow to read.
+  // A closed peer is not an error here: the write is dropped and read() ends.
   virtual void write(std::string_view body) = 0;
+  // The server is finishing: read() returns nullopt from now on, and writes (in
+  // progress or to come) give up once `grace` has passed, so a client that stopped
+  // reading cannot keep the process alive.
+  virtual void stop(std::chrono::milliseconds grace) = 0;
 };
 
 }  // namespace chunkls::protocol
