@@ -66,10 +66,9 @@ struct TextRange {
 };
 
 struct Chunk {
-  std::string id;  // stable: hash of path, kind, qualified name, ordinal
+  std::string id;  // stable: hash of the parent's id (or path), kind, name, ordinal
   ChunkKind kind = ChunkKind::kFunction;
-  std::string name;                // never empty
-  std::string qualified_name;      // parent names joined with '.'
+  std::string name;                // never empty; see qualified_name() for the full path
   std::string detail;              // the signature: header text up to the body
   TextRange range;                 // whole chunk, including attached docs and decorators
   TextRange definition;            // the definition node alone (what folds)
@@ -79,6 +78,22 @@ struct Chunk {
   std::uint32_t depth = 0;         // 0 at top level
   std::uint64_t content_hash = 0;  // xxh3 of the bytes of `range`
   friend bool operator==(const Chunk&, const Chunk&) = default;
+};
+
+// The names of a chunk's ancestors and its own joined with '.' ("Shape.area"), built on
+// demand from the parent links (chunks do not store it: a chain of nested chunks would
+// hold quadratically many bytes). O(depth). Longer than `max_bytes`, it keeps the
+// innermost names that fit after "…" (whole names; the chunk's own always).
+inline constexpr std::size_t kMaxQualifiedNameBytes = 1024;
+std::string qualified_name(const std::vector<Chunk>& chunks, std::size_t index,
+                           std::size_t max_bytes = kMaxQualifiedNameBytes);
+
+// How much of a document's structure a chunk list holds at most. Deeper chunks and
+// chunks past the count are left out and counted (ChunkedText::omitted), so hostile
+// input (100,000 nested JSON objects, millions of keys) costs bounded memory and time.
+struct ChunkLimits {
+  std::uint32_t max_depth = 128;      // depth 0 is top level
+  std::uint32_t max_chunks = 200000;  // per document
 };
 
 struct Fold {

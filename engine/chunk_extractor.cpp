@@ -54,18 +54,22 @@ std::string detail_of(TSNode core, TSNode body, std::string_view text) {
     if (nl != std::string_view::npos) end = start + static_cast<std::uint32_t>(nl);
   }
   // Comments between the header and the body (`def f():  # why`) are not signature.
+  // A cursor, not ts_node_child(i), which costs O(i): a JSON object may have 100,000
+  // children.
   std::string header;
   std::uint32_t at = start;
-  const std::uint32_t children = ts_node_child_count(core);
-  for (std::uint32_t i = 0; i < children && at < end; ++i) {
-    const TSNode child = ts_node_child(core, i);
-    if (!ts_node_is_extra(child) || ts_node_has_error(child)) continue;  // keep error text
+  TSTreeCursor children = ts_tree_cursor_new(core);
+  for (bool more = ts_tree_cursor_goto_first_child(&children); more && at < end;
+       more = ts_tree_cursor_goto_next_sibling(&children)) {
+    const TSNode child = ts_tree_cursor_current_node(&children);
     const std::uint32_t child_start = ts_node_start_byte(child);
     if (child_start >= end) break;
+    if (!ts_node_is_extra(child) || ts_node_has_error(child)) continue;  // keep error text
     if (child_start > at) header += slice(text, at, child_start);
     header += ' ';
     at = ts_node_end_byte(child);
   }
+  ts_tree_cursor_delete(&children);
   if (at < end) header += slice(text, at, end);
   std::string detail = collapse_whitespace(header, kMaxDetailBytes);
   while (!detail.empty() && (detail.back() == '{' || detail.back() == ':' || detail.back() == ' ' ||
@@ -133,15 +137,15 @@ TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& d
 
 }  // namespace
 
-std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qualified_name,
+std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
                      std::uint32_t ordinal) {
-  // path \0 kind \0 qualified name \0 ordinal, hashed in one call.
+  // scope \0 kind \0 name \0 ordinal, hashed in one call.
   std::string key;
   const std::string_view kind_name = to_string(kind);
-  key.reserve(path.size() + kind_name.size() + qualified_name.size() + 3 + sizeof ordinal);
-  key.append(path).push_back('\0');
+  key.reserve(scope.size() + kind_name.size() + name.size() + 3 + sizeof ordinal);
+  key.append(scope).push_back('\0');
   key.append(kind_name).push_back('\0');
-  key.append(qualified_name).push_back('\0');
+  key.append(name).push_back('\0');
   key.append(reinterpret_cast<const char*>(&ordinal), sizeof ordinal);
   return fmt::format("{:016x}", XXH64(key.data(), key.size(), 0));
 }
@@ -201,100 +205,134 @@ void ChunkExtractor::reset() {
   doc_ends_.clear();
 }
 
-std::vector<Chunk> ChunkExtractor::finish(const QuerySet& query, std::string_view text,
-                                          std::string_view path) {
+namespace {
+
+// Where a candidate lands in the text, computed before any string is built so that
+// chunks left out by the limits cost nothing more.
+struct Placed {
+  TextRange range;       // with docs, wrappers and the name
+  TextRange definition;  // the definition node
+  TextRange selection;   // the name
+  std::uint32_t candidate = 0;
+};
+
+// Siblings that share kind and name get ordinals 0, 1, ...
+struct SiblingKey {
+  std::int32_t parent;
+  ChunkKind kind;
+  std::string_view name;  // into a Chunk of the output, which never reallocates
+  friend bool operator==(const SiblingKey&, const SiblingKey&) = default;
+};
+struct SiblingKeyHash {
+  std::size_t operator()(const SiblingKey& k) const {
+    return static_cast<std::size_t>(XXH3_64bits_withSeed(
+        k.name.data(), k.name.size(),
+        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.parent)) << 8) |
+            static_cast<std::uint64_t>(k.kind)));
+  }
+};
+
+constexpr std::uint32_t kCheckEvery = 1024;  // deadline checks, in chunks
+
+}  // namespace
+
+ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view text,
+                                       std::string_view path, const ChunkLimits& limits,
+                                       const Deadline& deadline) {
   const std::vector<Candidate> candidates = std::move(candidates_);
   const std::unordered_map<const void*, TSNode> wrappers = std::move(wrappers_);
   const std::unordered_set<const void*> docs = std::move(docs_);
   const std::unordered_set<std::uint32_t> doc_ends = std::move(doc_ends_);
   reset();
 
-  std::vector<Chunk> chunks;
-  chunks.reserve(candidates.size());
-  for (const Candidate& c : candidates) {
+  std::vector<Placed> placed(candidates.size());
+  for (std::uint32_t i = 0; i < candidates.size(); ++i) {
+    if (i % kCheckEvery == 0) deadline.check("building chunks");
+    const Candidate& c = candidates[i];
+    Placed& p = placed[i];
+    p.candidate = i;
+    const TSNode outer = outermost(c.core, wrappers);
+    p.range = span_range(first_attached_doc(outer, docs, doc_ends, text), outer, text);
+    p.definition = node_range(c.core, text);
+    // Anonymous: select the first token (a keyword or an opening bracket).
+    const TSNode name = !ts_node_is_null(c.name)          ? c.name
+                        : ts_node_child_count(c.core) > 0 ? ts_node_child(c.core, 0)
+                                                          : c.core;
+    p.selection = node_range(name, text);
+    // A name captured outside the definition (`const f = () => ...`) widens the chunk,
+    // so the selection always lies inside the range.
+    if (p.selection.start_byte < p.range.start_byte) {
+      p.range.start_byte = p.selection.start_byte;
+      p.range.start = p.selection.start;
+    }
+    if (p.selection.end_byte > p.range.end_byte) {
+      p.range.end_byte = p.selection.end_byte;
+      p.range.end = p.selection.end;
+    }
+  }
+
+  // Pre-order: by start, the enclosing (longer) chunk first; equal ranges keep the
+  // order of the query's matches, so nesting never depends on the sort.
+  std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+    if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
+    if (a.range.end_byte != b.range.end_byte) return a.range.end_byte > b.range.end_byte;
+    return a.definition.start_byte < b.definition.start_byte;
+  });
+
+  ExtractedChunks out;
+  // Reserved once: SiblingKey views into names must not move.
+  out.chunks.reserve(std::min<std::size_t>(placed.size(), limits.max_chunks));
+  std::vector<std::int32_t> open;  // indices of the kept chunks enclosing the current one
+  std::unordered_map<SiblingKey, std::uint32_t, SiblingKeyHash> ordinals;
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    if (i % kCheckEvery == 0) deadline.check("building chunks");
+    const Placed& p = placed[i];
+    while (!open.empty()) {
+      const TextRange& top = out.chunks[static_cast<std::size_t>(open.back())].range;
+      if (top.start_byte <= p.range.start_byte && p.range.end_byte <= top.end_byte) break;
+      open.pop_back();
+    }
+    // Everything inside a chunk that is left out is deeper still, so left out too.
+    if (open.size() >= limits.max_depth) {
+      ++out.too_deep;
+      continue;
+    }
+    if (out.chunks.size() >= limits.max_chunks) {
+      ++out.over_the_count;
+      continue;
+    }
+    const Candidate& c = candidates[p.candidate];
     Chunk chunk;
     chunk.kind = c.kind;
-    const TSNode outer = outermost(c.core, wrappers);
-    chunk.range = span_range(first_attached_doc(outer, docs, doc_ends, text), outer, text);
-    chunk.definition = node_range(c.core, text);
+    chunk.range = p.range;
+    chunk.definition = p.definition;
+    chunk.selection = p.selection;
     if (!ts_node_is_null(c.name)) {
       chunk.name = collapse_whitespace(
           slice(text, ts_node_start_byte(c.name), ts_node_end_byte(c.name)), kMaxNameBytes);
-      chunk.selection = node_range(c.name, text);
-    } else {
-      // Anonymous: select the first token (a keyword or an opening bracket).
-      const TSNode first = ts_node_child_count(c.core) > 0 ? ts_node_child(c.core, 0) : c.core;
-      chunk.selection = node_range(first, text);
     }
     if (chunk.name.empty()) {
       const std::string& fallback = query.pattern(c.pattern).default_name;
       chunk.name = fallback.empty() ? "<anonymous>" : fallback;
     }
-    // A name captured outside the definition (`const f = () => ...`) widens the chunk,
-    // so the selection always lies inside the range.
-    if (chunk.selection.start_byte < chunk.range.start_byte) {
-      chunk.range.start_byte = chunk.selection.start_byte;
-      chunk.range.start = chunk.selection.start;
-    }
-    if (chunk.selection.end_byte > chunk.range.end_byte) {
-      chunk.range.end_byte = chunk.selection.end_byte;
-      chunk.range.end = chunk.selection.end;
-    }
     chunk.detail = detail_of(c.core, c.body, text);
-    chunks.push_back(std::move(chunk));
-  }
-
-  // Pre-order: by start, the enclosing (longer) chunk first; equal ranges keep the
-  // order of the query's matches, so nesting never depends on the sort. Indices are
-  // sorted, so each Chunk (five strings) moves once.
-  std::vector<std::uint32_t> order(chunks.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t ia, std::uint32_t ib) {
-    const Chunk& a = chunks[ia];
-    const Chunk& b = chunks[ib];
-    if (a.range.start_byte != b.range.start_byte) return a.range.start_byte < b.range.start_byte;
-    if (a.range.end_byte != b.range.end_byte) return a.range.end_byte > b.range.end_byte;
-    return a.definition.start_byte < b.definition.start_byte;
-  });
-  std::vector<Chunk> sorted;
-  sorted.reserve(chunks.size());
-  for (std::uint32_t i : order)
-    sorted.push_back(std::move(chunks[i]));
-  chunks = std::move(sorted);
-
-  std::vector<std::int32_t> open;  // indices of the chunks enclosing the current one
-  std::unordered_map<std::string, std::uint32_t> ordinals;  // "kind\0qualified name" -> count
-  std::string ordinal_key;
-  for (std::size_t i = 0; i < chunks.size(); ++i) {
-    Chunk& chunk = chunks[i];
-    while (!open.empty()) {
-      const Chunk& top = chunks[open.back()];
-      if (top.range.start_byte <= chunk.range.start_byte &&
-          chunk.range.end_byte <= top.range.end_byte) {
-        break;
-      }
-      open.pop_back();
-    }
+    chunk.depth = static_cast<std::uint32_t>(open.size());
+    std::string_view scope = path;
     if (!open.empty()) {
-      const Chunk& parent = chunks[open.back()];
+      const Chunk& parent = out.chunks[static_cast<std::size_t>(open.back())];
       chunk.parent = open.back();
       chunk.parent_id = parent.id;
-      chunk.depth = parent.depth + 1;
-      chunk.qualified_name = parent.qualified_name + "." + chunk.name;
-    } else {
-      chunk.qualified_name = chunk.name;
+      scope = parent.id;
     }
-    ordinal_key.assign(1, static_cast<char>(chunk.kind));
-    ordinal_key.push_back('\0');
-    ordinal_key.append(chunk.qualified_name);
-    const std::uint32_t ordinal = ordinals[ordinal_key]++;
-    chunk.id = chunk_id(path, chunk.kind, chunk.qualified_name, ordinal);
     const std::string_view bytes = slice(text, chunk.range.start_byte, chunk.range.end_byte);
     chunk.content_hash = XXH3_64bits(bytes.data(), bytes.size());
-    open.push_back(static_cast<std::int32_t>(i));
+    out.chunks.push_back(std::move(chunk));
+    Chunk& kept = out.chunks.back();
+    const std::uint32_t ordinal = ordinals[SiblingKey{kept.parent, kept.kind, kept.name}]++;
+    kept.id = chunk_id(scope, kept.kind, kept.name, ordinal);
+    open.push_back(static_cast<std::int32_t>(out.chunks.size() - 1));
   }
-  return chunks;
+  return out;
 }
 
 }  // namespace chunkls

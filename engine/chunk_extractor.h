@@ -2,8 +2,10 @@
 // attached docs and decorators, nesting, qualified names, stable ids and content hashes.
 //
 // The Chunker walks the tree once with the combined query and hands each chunk match to
-// add(); finish() builds the chunks and resets for the next document. One instance per
-// thread (it is part of a Chunker).
+// add(); finish() builds the chunks and resets for the next document. Linear in the
+// number of chunks: nothing is copied per nesting level (ids come from the parent's id,
+// qualified names are built on demand), and the ChunkLimits bound depth and count.
+// One instance per thread (it is part of a Chunker).
 #pragma once
 
 #include <string_view>
@@ -12,16 +14,25 @@
 #include <vector>
 
 #include "engine/chunk.h"
+#include "engine/deadline.h"
 #include "engine/query_set.h"
 
 namespace chunkls {
+
+struct ExtractedChunks {
+  std::vector<Chunk> chunks;
+  std::uint64_t too_deep = 0;        // left out: nested deeper than ChunkLimits::max_depth
+  std::uint64_t over_the_count = 0;  // left out: past ChunkLimits::max_chunks
+};
 
 class ChunkExtractor {
  public:
   void add(const TSQueryMatch& match, const QuerySet& query, std::string_view text);
   // Chunks in pre-order: by start, an enclosing chunk before what it contains.
-  // `path` only feeds the stable ids.
-  std::vector<Chunk> finish(const QuerySet& query, std::string_view text, std::string_view path);
+  // `path` only feeds the stable ids. Throws like Deadline::give_up() when the
+  // deadline passes (and resets).
+  ExtractedChunks finish(const QuerySet& query, std::string_view text, std::string_view path,
+                         const ChunkLimits& limits, const Deadline& deadline);
   // Forgets what add() collected (a walk that was cancelled).
   void reset();
 
@@ -43,8 +54,10 @@ class ChunkExtractor {
   std::unordered_set<std::uint32_t> doc_ends_;
 };
 
-// The stable id of a chunk: xxh64 of path, kind, qualified name and ordinal, in hex.
-std::string chunk_id(std::string_view path, ChunkKind kind, std::string_view qualified_name,
+// The stable id of a chunk: xxh64 of its scope (the parent's id, or the file's path at
+// top level), kind, name and ordinal (how many earlier siblings share kind and name),
+// as 16 hex digits.
+std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
                      std::uint32_t ordinal);
 
 }  // namespace chunkls

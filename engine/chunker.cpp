@@ -7,6 +7,20 @@
 
 namespace chunkls {
 
+std::string ChunkedText::omission() const {
+  std::string out;
+  if (omitted_too_deep > 0) {
+    out = fmt::format("{} chunks nested deeper than {} levels are not listed", omitted_too_deep,
+                      limits.max_depth);
+  }
+  if (omitted_over_the_count > 0) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} chunks past the first {} are not listed", omitted_over_the_count,
+                       limits.max_chunks);
+  }
+  return out;
+}
+
 ChunkedText Chunker::chunk(const Language& language, std::string_view text, std::string_view path,
                            const Deadline& deadline) {
   if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
@@ -20,7 +34,7 @@ ChunkedText Chunker::chunk(const Language& language, std::string_view text, std:
   }
   Tree tree = parser_.parse(text, nullptr, deadline);
   if (!tree) {
-    if (deadline.expired()) throw DeadlineExceeded(fmt::format("parsing {} bytes", text.size()));
+    if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text.size()));
     throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
   }
   return chunk_tree(language, std::move(tree), text, path, deadline);
@@ -38,14 +52,18 @@ ChunkedText Chunker::chunk_tree(const Language& language, Tree tree, std::string
     } else {
       walk_full(queries, root, text, deadline);
     }
-  } catch (const DeadlineExceeded&) {
+    ExtractedChunks extracted = chunks_.finish(queries, text, path, limits_, deadline);
+    out.chunks = std::move(extracted.chunks);
+    out.omitted_too_deep = extracted.too_deep;
+    out.omitted_over_the_count = extracted.over_the_count;
+    out.limits = limits_;
+    out.folds = folds_.finish(text, out.chunks, deadline);
+  } catch (...) {
     // Drop what was collected so the next document starts clean.
     chunks_.reset();
     folds_.reset();
     throw;
   }
-  out.chunks = chunks_.finish(queries, text, path);
-  out.folds = folds_.finish(text, out.chunks);
   out.tree = std::move(tree);
   return out;
 }
@@ -66,7 +84,7 @@ void Chunker::walk_full(const QuerySet& queries, TSNode root, std::string_view t
   TSQueryMatch match;
   while (cursor_.next_match(&match))
     dispatch(match, queries, text);
-  if (cursor_.cancelled()) throw DeadlineExceeded("matching the queries");
+  if (cursor_.cancelled()) deadline.give_up("matching the queries");
 }
 
 void Chunker::walk_planned(const QuerySet& queries, TSNode root, std::string_view text,
@@ -91,7 +109,7 @@ void Chunker::walk_planned(const QuerySet& queries, TSNode root, std::string_vie
       }
     }
     if ((++visited & 4095) == 0 && deadline.expired()) cursor_.cancel();
-    if (cursor_.cancelled()) throw DeadlineExceeded("matching the queries");
+    if (cursor_.cancelled()) deadline.give_up("matching the queries");
   } while (walker.next());
 }
 

@@ -5,7 +5,9 @@
 // keep one Chunker per thread. Languages and their compiled queries are shared.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +24,13 @@ struct ChunkedText {
   Tree tree;
   std::vector<Chunk> chunks;  // pre-order; Chunk::parent indexes this vector
   std::vector<Fold> folds;    // by start row, at most one per row
+  // Chunks the ChunkLimits left out; omission() says it in words.
+  std::uint64_t omitted_too_deep = 0;
+  std::uint64_t omitted_over_the_count = 0;
+  ChunkLimits limits;
+  // Empty when every chunk is listed, else e.g. "12 chunks nested deeper than 128
+  // levels are not listed".
+  std::string omission() const;
 };
 
 class ChunkError : public std::runtime_error {
@@ -35,11 +44,12 @@ class Chunker {
     kPlanned,    // tree-cursor walk; the query runs only where patterns are rooted
     kFullQuery,  // the query cursor over the whole tree (the reference; used when no plan)
   };
-  explicit Chunker(Walk walk = Walk::kPlanned) : walk_(walk) {}
+  explicit Chunker(Walk walk = Walk::kPlanned, ChunkLimits limits = {})
+      : walk_(walk), limits_(limits) {}
 
   // Throws QueryCompileError when the language's queries are broken, ChunkError when
-  // the runtime refuses the grammar or parsing fails, DeadlineExceeded when parsing or
-  // matching is still running at `deadline`.
+  // the runtime refuses the grammar or parsing fails, and like Deadline::give_up()
+  // (DeadlineExceeded, Cancelled) when `deadline` passes first.
   ChunkedText chunk(const Language& language, std::string_view text, std::string_view path = {},
                     const Deadline& deadline = Deadline::never());
 
@@ -48,6 +58,7 @@ class Chunker {
                          std::string_view path = {}, const Deadline& deadline = Deadline::never());
 
   Parser& parser() { return parser_; }
+  const ChunkLimits& limits() const { return limits_; }
 
  private:
   void dispatch(const TSQueryMatch& match, const QuerySet& queries, std::string_view text);
@@ -57,6 +68,7 @@ class Chunker {
                  const Deadline& deadline);
 
   Walk walk_;
+  ChunkLimits limits_;
   Parser parser_;
   QueryCursor cursor_;
   ChunkExtractor chunks_;

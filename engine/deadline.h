@@ -1,16 +1,45 @@
-// Deadline: the point in time after which long engine work (parsing, query matching)
-// gives up instead of hanging on pathological input (tree-sitter's error recovery is
-// superlinear on huge invalid files).
+// Deadline: when long engine work (parsing, query matching, chunk extraction) gives up
+// instead of running on: at a point in time (tree-sitter's error recovery is
+// superlinear on huge invalid files), or as soon as another thread raises a StopFlag (a
+// request the client cancelled, a server that is exiting). Work checks it often enough
+// that giving up takes milliseconds, and leaves its inputs as they were.
 //
-// A plain value; reading it is safe from any thread. Tests pass a deadline that has
-// already passed to exercise the give-up path deterministically.
+// A plain value; copies share the flags. expired() is safe from any thread; the flags
+// are raised from any thread. Tests pass a deadline that has already passed, or a flag
+// already raised, to exercise the give-up paths deterministically.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace chunkls {
+
+// Raised (set to true) by whoever wants the work to stop; never lowered again.
+using StopFlag = std::shared_ptr<const std::atomic<bool>>;
+
+// Long work stopped before it finished; what it was given is unchanged (or, where a
+// call says so, consistent with a pending retry).
+class WorkStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Stopped at the time limit; says what it was doing.
+class DeadlineExceeded : public WorkStopped {
+ public:
+  explicit DeadlineExceeded(const std::string& during)
+      : WorkStopped("gave up at the time limit while " + during) {}
+};
+
+// Stopped because a StopFlag was raised.
+class Cancelled : public WorkStopped {
+ public:
+  explicit Cancelled(const std::string& during) : WorkStopped("cancelled while " + during) {}
+};
 
 class Deadline {
  public:
@@ -22,19 +51,40 @@ class Deadline {
   }
   static Deadline at(Clock::time_point when) { return Deadline(when); }
 
-  bool is_never() const { return when_ == Clock::time_point::max(); }
-  bool expired() const { return !is_never() && Clock::now() >= when_; }
+  // This deadline, and also passed as soon as `flag` is raised. Holds two flags (a
+  // request's and the server's); a third replaces the second.
+  Deadline or_when(StopFlag flag) const {
+    Deadline out = *this;
+    out.flags_[out.flags_[0] ? 1 : 0] = std::move(flag);
+    return out;
+  }
+
+  // No time limit and no flag: nothing can stop the work.
+  bool is_never() const { return when_ == Clock::time_point::max() && !flags_[0]; }
+  bool stopped() const {
+    for (const StopFlag& flag : flags_) {
+      if (flag && flag->load(std::memory_order_relaxed)) return true;
+    }
+    return false;
+  }
+  bool expired() const {
+    return stopped() || (when_ != Clock::time_point::max() && Clock::now() >= when_);
+  }
+  // The exception for work that found expired() true: Cancelled when a flag was
+  // raised, else DeadlineExceeded.
+  [[noreturn]] void give_up(const std::string& during) const {
+    if (stopped()) throw Cancelled(during);
+    throw DeadlineExceeded(during);
+  }
+  // Throws like give_up() when expired().
+  void check(const char* during) const {
+    if (expired()) give_up(during);
+  }
 
  private:
   explicit Deadline(Clock::time_point when) : when_(when) {}
   Clock::time_point when_;
-};
-
-// Thrown by engine work that gave up at its deadline; says what it was doing.
-class DeadlineExceeded : public std::runtime_error {
- public:
-  explicit DeadlineExceeded(const std::string& during)
-      : std::runtime_error("gave up at the time limit while " + during) {}
+  std::array<StopFlag, 2> flags_;
 };
 
 }  // namespace chunkls

@@ -11,11 +11,8 @@ namespace chunkls {
 
 namespace {
 
-constexpr std::uint64_t kMaxText = std::numeric_limits<std::uint32_t>::max();
-
-const std::string& checked_size(const std::string& text) {
-  if (text.size() > kMaxText) throw ChunkError("text larger than 4 GiB cannot be parsed");
-  return text;
+std::uint64_t effective_limit(const DocumentLimits& limits) {
+  return std::min(limits.max_bytes, kMaxDocumentBytesCeiling);
 }
 
 TSPoint to_ts(Point p) {
@@ -24,13 +21,22 @@ TSPoint to_ts(Point p) {
 
 }  // namespace
 
+DocumentTooLarge::DocumentTooLarge(std::uint64_t bytes, std::uint64_t limit)
+    : ChunkError(fmt::format("the document would hold {} bytes, over the limit of {} bytes", bytes,
+                             limit)) {}
+
 Document::Document(const Language& language, std::string text, std::string path,
-                   const Deadline& deadline)
+                   DocumentLimits limits)
     : language_(&language),
+      limits_(limits),
       path_(std::move(path)),
       text_(std::move(text)),
-      lines_(checked_size(text_)) {
-  parse(nullptr, deadline);
+      lines_(""),
+      chunker_(Chunker::Walk::kPlanned, limits.chunks) {
+  if (text_.size() > effective_limit(limits_)) {
+    throw DocumentTooLarge(text_.size(), effective_limit(limits_));
+  }
+  lines_ = LineIndex(text_);
 }
 
 void Document::parse(const Tree* old, const Deadline& deadline) {
@@ -41,7 +47,7 @@ void Document::parse(const Tree* old, const Deadline& deadline) {
   }
   Tree tree = chunker_.parser().parse(text_, old, deadline);
   if (!tree) {
-    if (deadline.expired()) throw DeadlineExceeded(fmt::format("parsing {} bytes", text_.size()));
+    if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text_.size()));
     throw ChunkError(fmt::format("parsing failed for language '{}'", language_->name()));
   }
   tree_ = std::move(tree);
@@ -63,8 +69,9 @@ void Document::edit(const TextEdit& edit) {
     throw std::invalid_argument(
         fmt::format("edit range [{}, {}) is reversed", edit.start_byte, edit.old_end_byte));
   }
-  if (std::uint64_t{size} - (old_end - start) + edit.new_text.size() > kMaxText) {
-    throw ChunkError("text larger than 4 GiB cannot be parsed");
+  const std::uint64_t new_size = std::uint64_t{size} - (old_end - start) + edit.new_text.size();
+  if (new_size > effective_limit(limits_)) {
+    throw DocumentTooLarge(new_size, effective_limit(limits_));
   }
   const auto inserted = static_cast<std::uint32_t>(edit.new_text.size());
   TSInputEdit input{};
@@ -126,13 +133,15 @@ const Tree& Document::canonical_tree(const Deadline& deadline) {
   return tree_;
 }
 
-void Document::replace(std::string text, const Deadline& deadline) {
-  checked_size(text);
+void Document::replace(std::string text) {
+  if (text.size() > effective_limit(limits_)) {
+    throw DocumentTooLarge(text.size(), effective_limit(limits_));
+  }
+  LineIndex lines(text);
   text_ = std::move(text);
-  lines_ = LineIndex(text_);
+  lines_ = std::move(lines);
   tree_ = Tree();
   changed();
-  parse(nullptr, deadline);
 }
 
 const ChunkedText& Document::chunked(const Deadline& deadline) {

@@ -116,11 +116,13 @@ void FoldExtractor::reset() {
   imports_.clear();
 }
 
-std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector<Chunk>& chunks) {
+std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector<Chunk>& chunks,
+                                        const Deadline& deadline) {
   std::vector<Fold> folds = std::move(folds_);
   std::vector<TSNode> comments = std::move(comments_);
   std::vector<TSNode> imports = std::move(imports_);
   reset();
+  deadline.check("building folds");
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
     const Fold f{d.start.row,    d.end.row,    d.start_byte,    d.end_byte,
@@ -151,10 +153,12 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
         break;
     }
   }
+  deadline.check("building folds");
   fold_runs(plain_comments, FoldKind::kComment, folds, text, /*own_line_only=*/true);
   fold_runs(imports, FoldKind::kImports, folds, text, /*own_line_only=*/false);
   if (has_lone_cr(text)) rows_to_lines(folds, text);
 
+  deadline.check("building folds");
   // One fold per start row: the widest; on a tie the more telling kind (region,
   // imports, comment) over a plain block, then the one starting first on the row.
   std::sort(folds.begin(), folds.end(), [](const Fold& a, const Fold& b) {

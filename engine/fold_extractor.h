@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/chunk.h"
+#include "engine/deadline.h"
 #include "engine/query_set.h"
 
 namespace chunkls {
@@ -21,7 +22,9 @@ namespace chunkls {
 class FoldExtractor {
  public:
   void add(const TSQueryMatch& match, const QuerySet& query, std::string_view text);
-  std::vector<Fold> finish(std::string_view text, const std::vector<Chunk>& chunks);
+  // Throws like Deadline::give_up() when the deadline passes (and resets).
+  std::vector<Fold> finish(std::string_view text, const std::vector<Chunk>& chunks,
+                           const Deadline& deadline);
   // Forgets what add() collected (a walk that was cancelled).
   void reset();
 

@@ -18,11 +18,13 @@ json range_json(const TextRange& r) {
           {"end", position(r.end.row, r.end.column, r.end_byte)}};
 }
 
-json chunk_json(const Chunk& c, std::string_view text, bool with_content) {
+json chunk_json(const std::vector<Chunk>& chunks, std::size_t index, std::string_view text,
+                bool with_content) {
+  const Chunk& c = chunks[index];
   json j = {{"id", c.id},
             {"kind", to_string(c.kind)},
             {"name", c.name},
-            {"qualified_name", c.qualified_name},
+            {"qualified_name", qualified_name(chunks, index)},
             {"detail", c.detail},
             {"parent_id", c.parent_id.empty() ? json(nullptr) : json(c.parent_id)},
             {"depth", c.depth},
@@ -74,8 +76,8 @@ void ChunkOutput::file(const ChunkedFile& file) {
     case OutputFormat::kJson: {
       json j = {{"path", file.path}, {"language", file.language}};
       json chunks = json::array();
-      for (const Chunk& c : chunked.chunks)
-        chunks.push_back(chunk_json(c, file.text, with_content_));
+      for (std::size_t i = 0; i < chunked.chunks.size(); ++i)
+        chunks.push_back(chunk_json(chunked.chunks, i, file.text, with_content_));
       json folds = json::array();
       for (const Fold& f : chunked.folds)
         folds.push_back(fold_json(f));
@@ -86,8 +88,8 @@ void ChunkOutput::file(const ChunkedFile& file) {
       break;
     }
     case OutputFormat::kJsonl: {
-      for (const Chunk& c : chunked.chunks) {
-        json j = chunk_json(c, file.text, with_content_);
+      for (std::size_t i = 0; i < chunked.chunks.size(); ++i) {
+        json j = chunk_json(chunked.chunks, i, file.text, with_content_);
         j["path"] = file.path;
         j["language"] = file.language;
         out_ << dump(j) << '\n';

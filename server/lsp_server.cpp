@@ -237,7 +237,8 @@ void LspServer::open_on_strand(OpenDocument& slot, protocol::TextDocumentItem it
     return;
   }
   try {
-    slot.document = std::make_unique<Document>(*language, std::move(item.text), path, deadline());
+    slot.document = std::make_unique<Document>(*language, std::move(item.text), path);
+    slot.document->reparse(deadline());
     log_->debug("opened {} as {} ({} bytes)", slot.uri, language->name(),
                 slot.document->text().size());
   } catch (const std::exception& e) {
@@ -273,7 +274,7 @@ void LspServer::change_on_strand(OpenDocument& slot, protocol::DidChangeParams p
   try {
     for (protocol::ContentChange& change : params.changes) {
       if (!change.range) {
-        document.replace(std::move(change.text), limit);
+        document.replace(std::move(change.text));
         continue;
       }
       // Each change applies to the text the previous one produced: convert its range
@@ -376,7 +377,7 @@ void LspServer::run_on_disk(const RequestId& id, const CancellationToken& token,
     }
     const Language* language = languages_.detect({.path = *path, .content = source.bytes});
     if (!language) return "[]";
-    Document document(*language, std::move(source.bytes), *path, deadline());
+    Document document(*language, std::move(source.bytes), *path);
     return query(document, uri);
   });
 }

@@ -126,8 +126,8 @@ std::vector<protocol::SymbolInformation> symbol_information(const ChunkedText& c
     symbol.uri = std::string(uri);
     symbol.range = ranges_of(chunk, positions).first;
     if (chunk.parent >= 0) {
-      const Chunk& parent = chunked.chunks[static_cast<std::size_t>(chunk.parent)];
-      symbol.container_name = parent.qualified_name.empty() ? parent.name : parent.qualified_name;
+      symbol.container_name =
+          qualified_name(chunked.chunks, static_cast<std::size_t>(chunk.parent));
     }
     out.push_back(std::move(symbol));
   }

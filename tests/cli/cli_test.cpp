@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "subprocess.h"
+#include "tests/unit/deep_nesting.h"
 
 namespace chunkls {
 namespace {
@@ -221,6 +222,48 @@ TEST(Cli, BrokenQueryOverrideReportsFileAndPosition) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("q/chunks.scm:2:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("syntax error"), std::string::npos) << r.err;
+}
+
+// Nesting 100,000 levels deep in every language (what 120 KB of minified JSON can do):
+// each file is chunked, and the process's peak memory stays bounded (quadratic copies of
+// qualified names once took 960 MB for 20,000 levels and 3.5 GB for 40,000).
+TEST(Cli, DeepNestingIsChunkedInBoundedMemory) {
+  TempDir dir;
+  constexpr long kMaxRssKb = 1024 * 1024;  // generous: sanitizer builds double memory
+  for (const auto& source : testing::nested_sources(100000)) {
+    SCOPED_TRACE(source.file_name);
+    const fs::path file = dir.write(source.file_name, source.text);
+    const auto r = run_process({kBinary, "chunk", "--max-size", "0", "--time-limit", "0",
+                                "--format", "jsonl", file.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_LT(r.max_rss_kb, kMaxRssKb);
+    if (source.language == "json") {
+      EXPECT_NE(r.err.find("99872 chunks nested deeper than 128 levels are not listed"),
+                std::string::npos)
+          << r.err;
+    }
+  }
+}
+
+// `chunkls tree` walks without recursion and stops indenting at 64 levels, so a deep tree
+// prints in lines of bounded length.
+TEST(Cli, TreeOfDeeplyNestedInputHasBoundedLines) {
+  TempDir dir;
+  const auto sources = testing::nested_sources(10000);
+  const fs::path file = dir.write("deep.json", sources.front().text);
+  const auto r = run_process({kBinary, "tree", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::size_t count = 0;
+  std::size_t longest = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    longest = std::max(longest, line.size());
+  }
+  EXPECT_GT(count, 20000u) << "every object and pair is printed";
+  EXPECT_LT(longest, 220u);
+  EXPECT_NE(r.out.find("(depth 9999) "), std::string::npos);
 }
 
 }  // namespace

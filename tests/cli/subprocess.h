@@ -11,6 +11,7 @@ struct ProcessResult {
   int exit_code = -1;  // 128 + signal number when killed by a signal
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  // the child's peak resident memory
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {});

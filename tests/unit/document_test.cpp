@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -59,13 +60,16 @@ void expect_like_fresh(Document& doc, Chunker& fresh, const std::string& context
   ASSERT_EQ(got.folds, expected.folds) << context;
 }
 
-TEST(Document, ParsesOnConstructionAndKeepsItsInputs) {
+TEST(Document, StoresItsInputsAndParsesOnTheFirstReparse) {
   Document doc(testing::language("python"), "def f():\n    return 1\n", "m.py");
   EXPECT_EQ(doc.language().name(), "python");
   EXPECT_EQ(doc.path(), "m.py");
   EXPECT_EQ(doc.text(), "def f():\n    return 1\n");
   EXPECT_EQ(doc.lines().line_count(), 3u);
   EXPECT_EQ(doc.revision(), 0u);
+  EXPECT_TRUE(doc.reparse_pending());
+  EXPECT_FALSE(doc.tree()) << "nothing parsed yet";
+  doc.reparse();
   EXPECT_FALSE(doc.reparse_pending());
   ASSERT_TRUE(doc.tree());
   EXPECT_EQ(std::string(ts_node_type(doc.tree().root())), "module");
@@ -75,6 +79,7 @@ TEST(Document, ParsesOnConstructionAndKeepsItsInputs) {
 
 TEST(Document, EditUpdatesTextLinesAndTreeButDoesNotReparse) {
   Document doc(testing::language("python"), "def f():\n    return 1\n", "m.py");
+  doc.reparse();
   doc.edit({4, 5, "renamed"});
   EXPECT_EQ(doc.text(), "def renamed():\n    return 1\n");
   EXPECT_EQ(doc.revision(), 1u);
@@ -124,6 +129,7 @@ TEST(Document, ReparseReusesTheSubtreesTheEditsDidNotTouch) {
   for (int i = 0; i < 200; ++i)
     text += "int f" + std::to_string(i) + "(int a) {\n  return a + " + std::to_string(i) + ";\n}\n";
   Document doc(testing::language("c"), text, "m.c");
+  doc.reparse();
   auto last_body = [&] {
     const TSNode root = doc.tree().root();
     return ts_node_child_by_field_name(ts_node_child(root, ts_node_child_count(root) - 1), "body",
@@ -146,37 +152,98 @@ std::string big_python() {
   return text;
 }
 
+Deadline past() {
+  return Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
+}
+
+StopFlag raised_flag() {
+  return std::make_shared<const std::atomic<bool>>(true);
+}
+
 TEST(Document, ReparsePastItsDeadlineKeepsTheEditedTreeAndRetries) {
   Document doc(testing::language("python"), big_python(), "big.py");
+  doc.reparse();
   doc.edit({0, 0, "import os\n"});
   const TSNode edited_root = doc.tree().root();
-  const Deadline past = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
-  EXPECT_THROW(doc.reparse(past), DeadlineExceeded);
+  EXPECT_THROW(doc.reparse(past()), DeadlineExceeded);
   EXPECT_TRUE(doc.reparse_pending());
   EXPECT_EQ(doc.tree().root().id, edited_root.id) << "the edited tree is kept";
-  EXPECT_THROW(doc.chunked(past), DeadlineExceeded);
+  EXPECT_THROW(doc.chunked(past()), DeadlineExceeded);
   EXPECT_EQ(doc.chunked().chunks.size(), 5000u) << "the next call retries";
   EXPECT_FALSE(doc.reparse_pending());
 }
 
-TEST(Document, ReplacePastItsDeadlineStillTakesTheText) {
+// A first parse that gives up loses no text: later edits apply to it, and the next
+// reparse that has the time parses everything.
+TEST(Document, AFirstParseThatGivesUpKeepsTheTextAndLaterEditsApply) {
+  Document doc(testing::language("python"), big_python(), "big.py");
+  EXPECT_THROW(doc.reparse(past()), DeadlineExceeded);
+  EXPECT_FALSE(doc.tree());
+  EXPECT_EQ(doc.text(), big_python());
+  doc.edit({0, 0, "def first():\n    pass\n"});
+  const auto size = static_cast<std::uint32_t>(doc.text().size());
+  doc.edit({size, size, "def last():\n    pass\n"});
+  EXPECT_THROW(doc.chunked(past()), DeadlineExceeded);
+  const ChunkedText& chunked = doc.chunked();
+  ASSERT_EQ(chunked.chunks.size(), 5002u);
+  EXPECT_EQ(chunked.chunks.front().name, "first");
+  EXPECT_EQ(chunked.chunks.back().name, "last");
+  Chunker fresh;
+  expect_like_fresh(doc, fresh, "after a first parse that gave up");
+}
+
+TEST(Document, ReplaceTakesTheTextAndParsesItLater) {
   Document doc(testing::language("python"), "def f():\n    pass\n", "m.py");
-  const Deadline past = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
-  EXPECT_THROW(doc.replace(big_python(), past), DeadlineExceeded);
+  doc.reparse();
+  doc.replace(big_python());
   EXPECT_EQ(doc.text().size(), big_python().size());
   EXPECT_EQ(doc.lines(), LineIndex(doc.text()));
   EXPECT_TRUE(doc.reparse_pending());
   EXPECT_FALSE(doc.tree()) << "no tree of the old text for the new text";
+  EXPECT_THROW(doc.reparse(past()), DeadlineExceeded);
   doc.edit({0, 0, "# head\n"});  // edits without a tree are fine
   doc.reparse();
   Chunker fresh;
-  expect_like_fresh(doc, fresh, "after a replace that gave up");
+  expect_like_fresh(doc, fresh, "after a replace whose parse gave up");
 }
 
-TEST(Document, ConstructionPastItsDeadlineThrows) {
-  const Deadline past = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
-  EXPECT_THROW(Document(testing::language("python"), big_python(), "big.py", past),
-               DeadlineExceeded);
+// A raised StopFlag (a cancelled request, an exiting server) stops each long step the
+// way the time limit does, as Cancelled, and the document stays ready to retry.
+TEST(Document, ARaisedStopFlagStopsParsingAndChunking) {
+  const Deadline cancelled = Deadline::never().or_when(raised_flag());
+  Document doc(testing::language("python"), big_python(), "big.py");
+  EXPECT_THROW(doc.reparse(cancelled), Cancelled);
+  EXPECT_TRUE(doc.reparse_pending());
+  doc.reparse();
+  EXPECT_THROW(doc.chunked(cancelled), Cancelled) << "the walk and the extraction check it";
+  doc.edit({0, 0, "import os\n"});
+  EXPECT_THROW(doc.reparse(Deadline::after(std::chrono::hours(1)).or_when(raised_flag())),
+               Cancelled)
+      << "a time limit and a flag: the flag wins";
+  EXPECT_EQ(doc.chunked().chunks.size(), 5000u);
+  doc.edit({0, 0, "\n"});
+  const auto lowered = std::make_shared<const std::atomic<bool>>(false);
+  EXPECT_NO_THROW(doc.reparse(Deadline::never().or_when(lowered)));
+}
+
+TEST(Document, TextsOverTheSizeLimitAreRefusedAndChangeNothing) {
+  const DocumentLimits limits{.max_bytes = 64};
+  const std::string small = "def f():\n    pass\n";
+  EXPECT_THROW(Document(testing::language("python"), std::string(65, 'x'), "m.py", limits),
+               DocumentTooLarge);
+  Document doc(testing::language("python"), small, "m.py", limits);
+  EXPECT_THROW(doc.edit({0, 0, std::string(64, '#')}), DocumentTooLarge);
+  EXPECT_THROW(doc.replace(std::string(65, '#')), DocumentTooLarge);
+  EXPECT_EQ(doc.text(), small);
+  EXPECT_EQ(doc.revision(), 0u);
+  doc.edit({0, 0, std::string(64 - small.size(), '#')});  // exactly at the limit
+  EXPECT_EQ(doc.text().size(), 64u);
+  try {
+    doc.edit({0, 0, "x"});
+    FAIL() << "expected DocumentTooLarge";
+  } catch (const DocumentTooLarge& e) {
+    EXPECT_STREQ(e.what(), "the document would hold 65 bytes, over the limit of 64 bytes");
+  }
 }
 
 // tree-sitter's own point of `byte`, counted from the start: the independent oracle.
@@ -322,6 +389,7 @@ TEST(Document, CodeEditsMatchAFreshParse) {
     SCOPED_TRACE(file.path.string() + (file.crlf ? " (CRLF)" : ""));
     CodeEdits edits(seed++);
     Document doc(testing::language(file.language), load(file), file.path.string());
+    doc.reparse();
     for (int step = 0; step < 25; ++step) {
       for (std::uint32_t n = step % 3 + 1; n > 0; --n)
         doc.edit(edits.next(doc));
@@ -346,6 +414,7 @@ TEST(Document, RandomEditsAndUndoMatchAReferenceAndAFreshParse) {
     const std::string original = load(file);
     const Language& language = testing::language(file.language);
     Document doc(language, original, file.path.string());
+    doc.reparse();
     ReferenceParse reference(language, original);
     for (int step = 0; step < 20; ++step) {
       std::vector<TextEdit> undo;
@@ -399,6 +468,7 @@ TEST(Document, CanonicalTreeEqualsAFreshParseAfterDamage) {
     SCOPED_TRACE(file.path.string() + (file.crlf ? " (CRLF)" : ""));
     testing::RandomEdits edits(seed++);
     Document doc(testing::language(file.language), load(file), file.path.string());
+    doc.reparse();
     for (int step = 0; step < 40; ++step) {
       for (std::uint32_t n = edits.uniform(1, 3); n > 0; --n)
         doc.edit(edits.next(doc.text()));

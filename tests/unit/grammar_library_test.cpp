@@ -32,8 +32,8 @@ TEST(GrammarLibrary, LoadsAGrammarAndChunksWithItsQueries) {
   Chunker chunker;
   const auto out = chunker.chunk(jsonx, "{\n  \"outer\": {\n    \"inner\": [1,\n 2]\n  }\n}\n");
   ASSERT_EQ(out.chunks.size(), 2u);
-  EXPECT_EQ(out.chunks[0].qualified_name, "outer");
-  EXPECT_EQ(out.chunks[1].qualified_name, "outer.inner");
+  EXPECT_EQ(qualified_name(out.chunks, 0), "outer");
+  EXPECT_EQ(qualified_name(out.chunks, 1), "outer.inner");
   EXPECT_EQ(out.chunks[1].kind, ChunkKind::kKey);
   ASSERT_FALSE(out.folds.empty());
   EXPECT_EQ(out.folds[0].start_row, 0u);

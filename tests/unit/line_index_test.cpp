@@ -1,7 +1,9 @@
 #include "engine/line_index.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -133,6 +135,28 @@ TEST(LineIndex, EditThatDoesNotMatchTheTextThrows) {
   EXPECT_THROW(index.apply_edit(2, 1, "abc\n", 0), std::invalid_argument);  // reversed
   EXPECT_THROW(index.apply_edit(0, 9, "", 0), std::invalid_argument);       // past the end
   EXPECT_EQ(index, LineIndex("abc\n")) << "a refused edit changes nothing";
+}
+
+// The largest text a 32-bit offset can end: an edit whose new end is UINT32_MAX must
+// not wrap a loop counter. The text is 4 GiB of untouched anonymous memory (the kernel's
+// zero page, so it costs address space, not RAM), plus one line break at the very end.
+TEST(LineIndex, EditsAtTheFourGibibyteEdgeTerminate) {
+  constexpr std::size_t kSize = std::numeric_limits<std::uint32_t>::max();
+  void* memory = mmap(nullptr, kSize, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (memory == MAP_FAILED) GTEST_SKIP() << "cannot reserve 4 GiB of address space";
+  // Read faults then map the kernel's huge zero page: 2,048 faults instead of a million.
+  madvise(memory, kSize, MADV_HUGEPAGE);
+  char* bytes = static_cast<char*>(memory);
+  LineIndex index(std::string_view(bytes, kSize - 1));
+  EXPECT_EQ(index.line_count(), 1u);
+  bytes[kSize - 1] = '\n';  // one page becomes real memory
+  index.apply_edit(static_cast<std::uint32_t>(kSize - 1), static_cast<std::uint32_t>(kSize - 1),
+                   std::string_view(bytes, kSize), 1);
+  EXPECT_EQ(index.line_count(), 2u);
+  EXPECT_EQ(index.line_start(1), kSize);
+  EXPECT_EQ(index.text_size(), kSize);
+  munmap(memory, kSize);
 }
 
 TEST(LineIndex, TreeSitterPointsCountLineFeedsOnly) {

@@ -30,17 +30,17 @@ inline ChunkedText chunk(std::string_view lang, std::string_view text,
   return chunker.chunk(language(lang), text, path);
 }
 
-inline const Chunk* find_chunk(const ChunkedText& c, std::string_view qualified_name) {
-  for (const Chunk& chunk : c.chunks) {
-    if (chunk.qualified_name == qualified_name) return &chunk;
+inline const Chunk* find_chunk(const ChunkedText& c, std::string_view name) {
+  for (std::size_t i = 0; i < c.chunks.size(); ++i) {
+    if (qualified_name(c.chunks, i) == name) return &c.chunks[i];
   }
   return nullptr;
 }
 
 inline std::vector<std::string> qualified_names(const ChunkedText& c) {
   std::vector<std::string> out;
-  for (const Chunk& chunk : c.chunks)
-    out.push_back(chunk.qualified_name);
+  for (std::size_t i = 0; i < c.chunks.size(); ++i)
+    out.push_back(qualified_name(c.chunks, i));
   return out;
 }
 

@@ -73,7 +73,7 @@ TEST(WalkEquivalence, PlannedWalkEqualsTheFullQueryWalk) {
     ASSERT_EQ(a.chunks.size(), b.chunks.size()) << file;
     for (std::size_t i = 0; i < a.chunks.size(); ++i) {
       ASSERT_EQ(a.chunks[i], b.chunks[i])
-          << file << ": chunk " << i << " " << b.chunks[i].qualified_name;
+          << file << ": chunk " << i << " " << qualified_name(b.chunks, i);
     }
     ASSERT_EQ(a.folds, b.folds) << file;
     ++per_language[language->name()];
