@@ -89,6 +89,8 @@ class Document {
   // first call after a change, then the same object until the next change. Throws
   // like Deadline::give_up() (computing nothing) when the deadline passes first.
   const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
+  // Whether chunked() has a result for the current text (calling it costs nothing).
+  bool has_chunked() const { return chunked_.has_value(); }
 
  private:
   void parse(const Tree* old, const Deadline& deadline);

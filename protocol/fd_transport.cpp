@@ -10,20 +10,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <optional>
 #include <system_error>
 
 namespace chunkls::protocol {
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-constexpr Clock::rep kNever = Clock::time_point::max().time_since_epoch().count();
-
-}  // namespace
 
 FdTransport::FdTransport(int in_fd, int out_fd, bool owns_fds, std::size_t max_body)
     : in_fd_(in_fd),
@@ -54,19 +48,22 @@ void FdTransport::wake() {
 }
 
 void FdTransport::stop(std::chrono::milliseconds grace) {
-  give_up_at_.store((Clock::now() + grace).time_since_epoch().count());
+  grace_ms_.store(std::max<std::chrono::milliseconds::rep>(grace.count(), 1));
   stopping_.store(true);
   wake();
 }
 
 bool FdTransport::wait_ready(int fd, short events, bool for_write) const {
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> give_up;  // once stopping: the grace, counted from then
   while (true) {
     if (peer_gone_.load()) return false;
     const bool stopping = stopping_.load();
     if (stopping && !for_write) return false;
     int timeout_ms = -1;
-    if (const Clock::rep until = give_up_at_.load(); until != kNever) {
-      const auto left = Clock::time_point(Clock::duration(until)) - Clock::now();
+    if (stopping) {
+      if (!give_up) give_up = Clock::now() + std::chrono::milliseconds(grace_ms_.load());
+      const auto left = *give_up - Clock::now();
       if (left <= Clock::duration::zero()) return false;
       timeout_ms = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
     }

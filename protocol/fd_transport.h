@@ -5,7 +5,7 @@
 // every read and write waits in poll(), so EAGAIN means "wait", never "closed". Only
 // end of file, EPIPE or ECONNRESET mean the client is gone; then reading stops too.
 // Writes never block outside poll() (pipes get at most PIPE_BUF bytes per write once
-// poll() says there is room, sockets MSG_DONTWAIT), so stop() bounds them.
+// poll() says there is room, sockets MSG_DONTWAIT), so stop()'s grace bounds them.
 //
 // Owns the descriptors only when told to (a socket); stdio is left open, with its flags
 // untouched. read() from one thread, write() and stop() from any thread.
@@ -33,14 +33,14 @@ class FdTransport final : public Transport {
   void write(std::string_view body) override;
   void stop(std::chrono::milliseconds grace) override;
 
-  // The client closed its end (a write failed with EPIPE or ECONNRESET, or a write
-  // gave up after stop()).
+  // The client closed its end (a write failed with EPIPE or ECONNRESET), or a write
+  // gave up after stop().
   bool peer_gone() const { return peer_gone_.load(); }
 
  private:
   enum class OutKind : std::uint8_t { kPipe, kSocket, kOther };
   // Waits until `fd` is ready for `events`; false when the peer is gone, when reading
-  // after stop(), or when writing past stop()'s grace period.
+  // after stop(), or when a write has waited stop()'s grace period.
   bool wait_ready(int fd, short events, bool for_write) const;
   // Writes all of `part` or returns false (peer gone, or given up after stop()).
   bool write_all(std::string_view part);
@@ -56,9 +56,7 @@ class FdTransport final : public Transport {
   std::mutex write_mutex_;
   std::atomic<bool> peer_gone_{false};
   std::atomic<bool> stopping_{false};
-  // When writes give up (steady_clock ticks); the maximum until stop().
-  std::atomic<std::chrono::steady_clock::rep> give_up_at_{
-      std::chrono::steady_clock::time_point::max().time_since_epoch().count()};
+  std::atomic<std::chrono::milliseconds::rep> grace_ms_{0};  // set by stop()
 };
 
 // Listens on 127.0.0.1 only (never on other interfaces: the protocol has no

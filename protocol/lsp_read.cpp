@@ -116,6 +116,7 @@ InitializeParams read_initialize(IncomingMessage& message) {
           .value_or(false);
   caps.work_done_progress =
       message.bool_at("/params/capabilities/window/workDoneProgress").value_or(false);
+  params.settings = read_settings(message, "/params/initializationOptions");
   params.root_uri = message.string_at("/params/rootUri");
   params.client_name = message.string_at("/params/clientInfo/name").value_or("");
   return params;
@@ -133,7 +134,7 @@ TextDocumentItem read_did_open(IncomingMessage& message) {
 DidChangeParams read_did_change(IncomingMessage& message) {
   DidChangeParams params;
   params.uri = message.required_string("/params/textDocument/uri");
-  params.version = message.required_int("/params/textDocument/version");
+  params.version = message.int_at("/params/textDocument/version");
   auto changes = message.at("/params/contentChanges");
   dom::array array;
   if (!changes || changes->get_array().get(array)) {
@@ -156,6 +157,30 @@ DidChangeParams read_did_change(IncomingMessage& message) {
     params.changes.push_back(std::move(change));
   }
   return params;
+}
+
+Settings read_settings(IncomingMessage& message, std::string_view pointer) {
+  Settings settings;
+  auto refuse = [&](const std::exception& e) {
+    if (!settings.problems.empty()) settings.problems += "; ";
+    settings.problems += e.what();
+  };
+  try {
+    if (!message.at(pointer)) return settings;
+  } catch (const RpcError& e) {
+    refuse(e);
+    return settings;
+  }
+  const std::string limit = fmt::format("{}/parseTimeLimitMs", pointer);
+  try {
+    if (auto ms = message.int_at(limit)) {
+      if (*ms < 0) throw_invalid_params(limit, "a number of milliseconds, 0 or more");
+      settings.parse_time_limit_ms = *ms;
+    }
+  } catch (const RpcError& e) {
+    refuse(e);
+  }
+  return settings;
 }
 
 std::string read_document_uri(IncomingMessage& message) {

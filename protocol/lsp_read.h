@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "protocol/incoming_message.h"
 #include "protocol/lsp_types.h"
@@ -20,6 +21,10 @@ std::string read_document_uri(IncomingMessage& message);
 SelectionRangeParams read_selection_range(IncomingMessage& message);
 // params.id of $/cancelRequest.
 RequestId read_cancel_id(IncomingMessage& message);
+// chunkls's settings under `pointer` ("/params/initializationOptions",
+// "/params/settings/chunkls"); nothing there gives empty Settings. Never throws: a
+// value of the wrong type or range is left out and described in Settings::problems.
+Settings read_settings(IncomingMessage& message, std::string_view pointer);
 
 // The encoding the server picks from the client's offer: utf-8 when offered (cheapest:
 // our offsets are bytes), else utf-16 (the default every client supports), utf-32 when

@@ -39,8 +39,18 @@ struct ClientCapabilities {
   bool work_done_progress = false;
 };
 
+// chunkls's own settings, from initializationOptions or workspace/didChangeConfiguration
+// (`settings.chunkls`); absent ones keep their values.
+struct Settings {
+  std::optional<std::int64_t> parse_time_limit_ms;  // >= 0; 0: no limit
+  // Values that were refused (wrong type or range), each naming its field; the
+  // settings above leave them out.
+  std::string problems;
+};
+
 struct InitializeParams {
   ClientCapabilities capabilities;
+  Settings settings;  // initializationOptions
   std::optional<std::string> root_uri;
   std::string client_name;
 };
@@ -59,7 +69,7 @@ struct ContentChange {
 
 struct DidChangeParams {
   std::string uri;
-  std::int64_t version = 0;
+  std::optional<std::int64_t> version;  // null or absent: applied in arrival order
   std::vector<ContentChange> changes;
 };
 

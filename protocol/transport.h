@@ -24,9 +24,10 @@ class Transport {
   // Sends one message body with its header, waiting while the client is slow to read.
   // A closed peer is not an error here: the write is dropped and read() ends.
   virtual void write(std::string_view body) = 0;
-  // The server is finishing: read() returns nullopt from now on, and writes (in
-  // progress or to come) give up once `grace` has passed, so a client that stopped
-  // reading cannot keep the process alive.
+  // The server is finishing: read() returns nullopt from now on, and a write (in
+  // progress or to come) gives up once it has made no progress for `grace`, so a client
+  // that stopped reading cannot keep the process alive while a slow one still gets
+  // everything.
   virtual void stop(std::chrono::milliseconds grace) = 0;
 };
 

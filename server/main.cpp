@@ -14,9 +14,9 @@
 #include <thread>
 
 #include "protocol/fd_transport.h"
-#include "server/chunk_command.h"
+#include "server/cli/chunk_command.h"
 #include "server/language_setup.h"
-#include "server/lsp_server.h"
+#include "server/lsp/lsp_server.h"
 #include "server/version.h"
 
 namespace {
@@ -43,6 +43,8 @@ struct ServeFlags {
   std::int64_t time_limit_ms = 10000;
   unsigned threads = 0;
   std::uint64_t max_file_bytes = 1024 * 1024;
+  std::uint64_t max_document_bytes = chunkls::kDefaultMaxDocumentBytes;
+  bool test_hooks = false;
 };
 
 int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
@@ -63,10 +65,12 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
   log->flush_on(spdlog::level::info);
 
   chunkls::ServerOptions options;
-  options.time_limit = std::chrono::milliseconds(flags.time_limit_ms);
-  options.max_file_bytes = flags.max_file_bytes;
-  options.worker_threads =
+  options.scheduling.time_limit = std::chrono::milliseconds(flags.time_limit_ms);
+  options.scheduling.max_file_bytes = flags.max_file_bytes;
+  options.scheduling.document_limits.max_bytes = flags.max_document_bytes;
+  options.scheduling.worker_threads =
       flags.threads > 0 ? flags.threads : std::max(2u, std::thread::hardware_concurrency());
+  options.test_hooks = flags.test_hooks;
   // Compile the queries off the reader's path: the first didOpen should not pay for it.
   // Joined when serve() returns, before the registry it reads goes away.
   const std::jthread warm_up([&registry, log] {
@@ -129,6 +133,13 @@ int main(int argc, char** argv) {
   app.add_option("--max-file-size", serve_flags.max_file_bytes,
                  "Largest unopened file read from disk for a request, in bytes")
       ->capture_default_str();
+  app.add_option("--max-document-size", serve_flags.max_document_bytes,
+                 "Largest text an open document may hold, in bytes (at most 4 GiB - 2); "
+                 "a larger one is reported and serves nothing until it shrinks")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, chunkls::kMaxDocumentBytesCeiling));
+  // For the end-to-end tests only: methods that make a document busy on demand.
+  app.add_flag("--test-hooks", serve_flags.test_hooks)->group("");
 
   chunkls::ChunkCommandOptions chunk_options;
   chunk_options.max_bytes = 1024 * 1024;

@@ -1,9 +1,12 @@
-// Requests queued behind a busy document: $/cancelRequest answers -32800, a document
-// closed under a queued request answers -32801, a queued request answers for the text
-// after the edits that followed it, and other documents are served meanwhile.
+// Requests queued behind a busy document and requests cancelled while they run:
+// $/cancelRequest answers -32800, and stops work already running; a document closed
+// under a queued request answers -32801; a queued request answers for the text after
+// the edits that followed it; other documents are served meanwhile.
 //
-// "Busy" is a didOpen of a few megabytes of Python; the request and what races it go in
-// ONE write so that the server reads them while the big document is still being chunked.
+// "Busy" is deterministic, whatever the machine's speed or load: the server runs with
+// --test-hooks, and chunkls/test/pause holds a document's queue until the test sends
+// chunkls/test/resume. chunkls/test/waitForCancel is work that ends only at its
+// deadline, so only a cancellation that reaches running work can answer it.
 #include <gtest/gtest.h>
 
 #include "lsp_test_support.h"
@@ -11,32 +14,57 @@
 namespace chunkls::e2e {
 namespace {
 
-constexpr std::size_t kBusyBytes = 4 * 1024 * 1024;
-constexpr auto kSlow = 120s;
-const std::string kBig = "file:///busy.py";
+const std::string kDoc = "file:///busy.py";
+const std::vector<std::string> kHooks = {"--test-hooks"};
 
 Json symbols_request(LspClient& client, const std::string& uri) {
   return client.make_request("textDocument/documentSymbol", {{"textDocument", text_document(uri)}});
 }
 
-Json notification(const std::string& method, const Json& params) {
-  return {{"jsonrpc", "2.0"}, {"method", method}, {"params", params}};
-}
-
-Json full_change(const std::string& uri, int version, const std::string& text) {
-  return notification("textDocument/didChange",
-                      {{"textDocument", {{"uri", uri}, {"version", version}}},
-                       {"contentChanges", {{{"text", text}}}}});
+LspClient start_with_document() {
+  LspClient client = start_initialized({}, kHooks);
+  open_document(client, kDoc, "python", "def first():\n    pass\n");
+  return client;
 }
 
 TEST(Cancellation, CancelledQueuedRequestAnswersRequestCancelled) {
-  LspClient client = start_initialized();
-  open_document(client, kBig, "python", big_python(kBusyBytes));
-  const Json request = symbols_request(client, kBig);
-  client.send_raw(frame(request) + frame(notification("$/cancelRequest", {{"id", request["id"]}})));
-  const Json response = client.wait_response(request["id"], kSlow);
-  EXPECT_EQ(error_code(response), -32800) << response.dump().substr(0, 300);
-  EXPECT_TRUE(answers_health_check(client, 1, kSlow));
+  LspClient client = start_with_document();
+  pause_document(client, kDoc);
+  const Json request = symbols_request(client, kDoc);
+  client.send(request);
+  client.notify("$/cancelRequest", {{"id", request["id"]}});
+  resume_document(client, kDoc);
+  const Json response = client.wait_response(request["id"]);
+  EXPECT_EQ(error_code(response), -32800) << response.dump();
+  EXPECT_TRUE(answers_health_check(client));
+}
+
+// Work that has started stops when cancelled: the answer comes from the cancellation,
+// not from the time limit (there is none) or the end of the work (there is none).
+TEST(Cancellation, CancellingARunningRequestStopsItsWork) {
+  LspClient client =
+      start_initialized({}, {"--test-hooks", "--parse-time-limit", "0", "--log-level", "debug"});
+  open_document(client, kDoc, "python", "def first():\n    pass\n");
+  for (int round = 0; round < 3; ++round) {
+    const Json id =
+        client.send_request("chunkls/test/waitForCancel", {{"textDocument", text_document(kDoc)}});
+    const std::string started = "request " + id.dump() + " started";
+    ASSERT_TRUE(client.wait_for_stderr_line(started)) << client.stderr_text();
+    client.notify("$/cancelRequest", {{"id", id}});
+    const Json response = client.wait_response(id);
+    EXPECT_EQ(error_code(response), -32800) << response.dump();
+  }
+  // The document's queue is free again.
+  EXPECT_EQ(outline(document_symbols(client, kDoc)), std::vector<std::string>{"first@0"});
+}
+
+TEST(Cancellation, RunningRequestsStopAtTheTimeLimit) {
+  LspClient client = start_initialized({}, {"--test-hooks", "--parse-time-limit", "50"});
+  open_document(client, kDoc, "python", "def first():\n    pass\n");
+  const Json response =
+      client.request("chunkls/test/waitForCancel", {{"textDocument", text_document(kDoc)}});
+  EXPECT_EQ(error_code(response), -32803) << response.dump();
+  EXPECT_NE(response.dump().find("gave up at the time limit"), std::string::npos);
 }
 
 TEST(Cancellation, CancellingAnUnknownOrFinishedRequestIsHarmless) {
@@ -50,39 +78,55 @@ TEST(Cancellation, CancellingAnUnknownOrFinishedRequestIsHarmless) {
 }
 
 TEST(Cancellation, DocumentClosedUnderAQueuedRequestAnswersContentModified) {
-  LspClient client = start_initialized();
-  open_document(client, kBig, "python", big_python(kBusyBytes));
-  const Json request = symbols_request(client, kBig);
-  client.send_raw(
-      frame(request) + frame(full_change(kBig, 2, "def changed():\n    pass\n")) +
-      frame(notification("textDocument/didClose", {{"textDocument", text_document(kBig)}})));
-  const Json response = client.wait_response(request["id"], kSlow);
-  EXPECT_EQ(error_code(response), -32801) << response.dump().substr(0, 300);
-  EXPECT_TRUE(answers_health_check(client, 1, kSlow));
+  LspClient client = start_with_document();
+  pause_document(client, kDoc);
+  const Json request = symbols_request(client, kDoc);
+  client.send(request);
+  change(client, kDoc, 2, {whole("def changed():\n    pass\n")});
+  client.notify("textDocument/didClose", {{"textDocument", text_document(kDoc)}});
+  resume_document(client, kDoc);
+  const Json response = client.wait_response(request["id"]);
+  EXPECT_EQ(error_code(response), -32801) << response.dump();
+  EXPECT_TRUE(answers_health_check(client));
 }
 
 TEST(Cancellation, QueuedRequestAnswersForTheTextAfterLaterChanges) {
-  LspClient client = start_initialized();
-  open_document(client, kBig, "python", big_python(kBusyBytes));
-  const Json request = symbols_request(client, kBig);
-  client.send_raw(frame(request) + frame(full_change(kBig, 2, "def latest():\n    pass\n")));
-  const Json response = client.wait_response(request["id"], kSlow);
-  EXPECT_EQ(outline(result_of(response)), std::vector<std::string>{"latest@0"})
-      << response.dump().substr(0, 300);
+  LspClient client = start_with_document();
+  pause_document(client, kDoc);
+  const Json request = symbols_request(client, kDoc);
+  client.send(request);
+  change(client, kDoc, 2, {whole("def latest():\n    pass\n")});
+  resume_document(client, kDoc);
+  const Json response = client.wait_response(request["id"]);
+  EXPECT_EQ(outline(result_of(response)), std::vector<std::string>{"latest@0"}) << response.dump();
+}
+
+TEST(Cancellation, SelectionRangesAnswerForTheTextTheirPositionsCameFrom) {
+  LspClient client = start_with_document();
+  pause_document(client, kDoc);
+  const Json id = client.send_request(
+      "textDocument/selectionRange",
+      {{"textDocument", text_document(kDoc)}, {"positions", Json::array({position(0, 5)})}});
+  change(client, kDoc, 2, {whole("x = 1\n")});
+  resume_document(client, kDoc);
+  const Json response = client.wait_response(id);
+  // "first" spans columns 4-9 of the text the position was computed on.
+  EXPECT_EQ(result_of(response)[0]["range"], range(0, 4, 0, 9)) << response.dump();
 }
 
 TEST(Cancellation, OtherDocumentsAreAnsweredWhileOneIsBusy) {
-  LspClient client = start_initialized();
-  int functions = 0;
-  open_document(client, kBig, "python", big_python(kBusyBytes, &functions));
-  const Json big_request = symbols_request(client, kBig);
-  client.send(big_request);
+  LspClient client = start_with_document();
+  pause_document(client, kDoc);
+  const Json busy = symbols_request(client, kDoc);
+  client.send(busy);
   open_document(client, "file:///small.py", "python", "def small():\n    pass\n");
   const Json small = client.request("textDocument/documentSymbol",
-                                    {{"textDocument", text_document("file:///small.py")}}, kSlow);
+                                    {{"textDocument", text_document("file:///small.py")}});
   EXPECT_EQ(outline(result_of(small)), std::vector<std::string>{"small@0"});
-  const Json big = client.wait_response(big_request["id"], kSlow);
-  EXPECT_EQ(result_of(big).size(), static_cast<std::size_t>(functions));
+  EXPECT_TRUE(client.stashed_responses().empty()) << "the paused document has not answered";
+  resume_document(client, kDoc);
+  EXPECT_EQ(outline(result_of(client.wait_response(busy["id"]))),
+            std::vector<std::string>{"first@0"});
 }
 
 TEST(Cancellation, ManyRequestsInOneWriteAreAllAnswered) {
@@ -101,6 +145,14 @@ TEST(Cancellation, ManyRequestsInOneWriteAreAllAnswered) {
     const Json response = client.wait_response(ids[i]);
     EXPECT_EQ(outline(result_of(response)), std::vector<std::string>{i % 2 ? "a@0" : "B@0"});
   }
+}
+
+// Without --test-hooks the hooks do not exist.
+TEST(Cancellation, TestHooksAreOffByDefault) {
+  LspClient client = start_initialized();
+  const Json response =
+      client.request("chunkls/test/waitForCancel", {{"textDocument", text_document(kDoc)}});
+  EXPECT_EQ(error_code(response), -32601) << response.dump();
 }
 
 }  // namespace

@@ -51,9 +51,14 @@ int decode_status(int status) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildOptions options) {
   std::signal(SIGPIPE, SIG_IGN);  // a child that exits early must not kill the test
   Pipe in, out, err;
+  if (options.non_blocking_stdio) {
+    // The child's ends are file descriptions of their own: ours stay as they are.
+    set_non_blocking(in.read_end);
+    set_non_blocking(out.write_end);
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.read_end, 0);

@@ -20,11 +20,17 @@
 
 namespace chunkls::e2e {
 
+struct ChildOptions {
+  // The child's standard input and output are non-blocking, as some parents hand them
+  // over (a read finds EAGAIN when nothing is there, a write when the pipe is full).
+  bool non_blocking_stdio = false;
+};
+
 class ChildProcess {
  public:
   // Starts argv[0] (a path) with the given arguments. Throws std::runtime_error when the
   // process cannot be started.
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  explicit ChildProcess(const std::vector<std::string>& argv, ChildOptions options = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

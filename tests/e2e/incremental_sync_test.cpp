@@ -9,21 +9,6 @@
 namespace chunkls::e2e {
 namespace {
 
-// One content change: a ranged edit, or the whole new text.
-Json edit(const Json& r, const std::string& text) {
-  return {{"range", r}, {"text", text}};
-}
-Json whole(const std::string& text) {
-  return {{"text", text}};
-}
-
-// (A vector, not a Json: `Json x = {one_json}` copies one_json instead of making an array.)
-void change(LspClient& client, const std::string& uri, int version,
-            const std::vector<Json>& changes) {
-  client.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", version}}},
-                                           {"contentChanges", Json(changes)}});
-}
-
 // The symbols of `text` opened fresh under a uri of its own.
 Json fresh_symbols(LspClient& client, const std::string& text) {
   const std::string uri =
@@ -83,13 +68,24 @@ TEST(IncrementalSync, FullTextThenRangedChangeInOneNotification) {
   EXPECT_EQ(outline(document_symbols(client, "file:///doc.py")), std::vector<std::string>{"uno@0"});
 }
 
-TEST(IncrementalSync, StaleVersionsAreIgnored) {
+// A change whose version is not newer is dropped, so the server no longer knows the
+// client's text: the user is told once, requests answer -32803 (never the old text),
+// and a change with the whole text brings the document back.
+TEST(IncrementalSync, StaleVersionsPutTheDocumentOutOfSyncUntilAWholeText) {
   LspClient client = start_initialized();
   open_document(client, "file:///doc.py", "python", "def old():\n    pass\n", 5);
-  change(client, "file:///doc.py", 5, {whole("def same_version():\n    pass\n")});
-  change(client, "file:///doc.py", 3, {whole("def older():\n    pass\n")});
-  EXPECT_EQ(outline(document_symbols(client, "file:///doc.py")), std::vector<std::string>{"old@0"});
-  change(client, "file:///doc.py", 6, {whole("def newer():\n    pass\n")});
+  change(client, "file:///doc.py", 5, {edit(range(0, 4, 0, 7), "same_version")});
+  change(client, "file:///doc.py", 3, {edit(range(0, 4, 0, 7), "older")});
+  const Json stale = client.request("textDocument/documentSymbol",
+                                    {{"textDocument", text_document("file:///doc.py")}});
+  EXPECT_EQ(error_code(stale), -32803) << stale.dump();
+  EXPECT_NE(stale.dump().find("version 5 after version 5"), std::string::npos) << stale.dump();
+  EXPECT_EQ(shown_messages(client).size(), 1u) << "told once, not once per dropped change";
+  change(client, "file:///doc.py", 6, {edit(range(0, 0, 0, 0), "# ranged: still unknown\n")});
+  EXPECT_EQ(error_code(client.request("textDocument/documentSymbol",
+                                      {{"textDocument", text_document("file:///doc.py")}})),
+            -32803);
+  change(client, "file:///doc.py", 7, {whole("def newer():\n    pass\n")});
   EXPECT_EQ(outline(document_symbols(client, "file:///doc.py")),
             std::vector<std::string>{"newer@0"});
 }

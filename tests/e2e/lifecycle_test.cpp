@@ -2,6 +2,8 @@
 // encoding), what happens before initialize, after shutdown, and how the process exits.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "lsp_test_support.h"
 
 namespace chunkls::e2e {
@@ -140,6 +142,80 @@ TEST(Lifecycle, EndOfInputWithWorkInFlightStillExits) {
                       {{"textDocument", text_document("file:///big.py")}});
   client.close_input();
   EXPECT_EQ(client.wait_exit(60s), 1) << client.stderr_text();
+}
+
+// The answers to what was asked before the end of input still go out.
+TEST(Lifecycle, EndOfInputStillAnswersWhatWasAsked) {
+  LspClient client = start_initialized();
+  open_document(client, "file:///a.py", "python", "def a():\n    pass\n");
+  std::vector<Json> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(client.send_request("textDocument/documentSymbol",
+                                      {{"textDocument", text_document("file:///a.py")}}));
+  }
+  client.close_input();
+  for (const Json& id : ids)
+    EXPECT_EQ(outline(result_of(client.wait_response(id))), std::vector<std::string>{"a@0"});
+  EXPECT_EQ(client.wait_exit(), 1);
+}
+
+// A client sends requests whose answers fill the pipe, then shutdown and exit, and reads
+// nothing more: queued work is dropped and the final writes give up, so the process
+// ends instead of waiting forever on a full pipe.
+TEST(Lifecycle, ExitEndsTheProcessWhenTheClientStopsReading) {
+  LspClient client = start_initialized();
+  int functions = 0;
+  open_document(client, "file:///big.py", "python", big_python(400'000, &functions));
+  ASSERT_EQ(document_symbols(client, "file:///big.py").size(), static_cast<std::size_t>(functions));
+  std::string bytes;
+  for (int i = 0; i < 40; ++i) {  // about 1 MB each: the pipe fills with the first
+    bytes += frame(client.make_request("textDocument/documentSymbol",
+                                       {{"textDocument", text_document("file:///big.py")}}));
+    bytes += frame(client.make_request("textDocument/foldingRange",
+                                       {{"textDocument", text_document("file:///big.py")}}));
+  }
+  bytes += frame(client.make_request("shutdown", nullptr));
+  // After shutdown every request is refused by the reader itself: those answers must
+  // not block it either, or it would never read the exit.
+  for (int i = 0; i < 2000; ++i)
+    bytes += frame(client.make_request("textDocument/documentSymbol", Json::object()));
+  client.send_unread(bytes);
+  client.send_unread(frame(Json{{"jsonrpc", "2.0"}, {"method", "exit"}}));
+  // Exit drops the queue and bounds the writes: without that the process waits
+  // forever for a client that never reads again.
+  EXPECT_EQ(client.wait_exit_unread(60s), 0) << client.stderr_text();
+}
+
+// Some parents hand the server non-blocking pipes: a read then finds EAGAIN when nothing
+// has arrived yet and a write when the client has not read yet. Neither is the end:
+// every answer arrives, in full.
+TEST(Lifecycle, NonBlockingStdinAndStdoutLoseNothing) {
+  LspClient client = LspClient::spawn({kBinary}, ChildOptions{.non_blocking_stdio = true});
+  std::this_thread::sleep_for(100ms);  // the server finds its input empty: EAGAIN
+  ASSERT_TRUE(client.server_running()) << "EAGAIN on stdin is not the end of input";
+  ASSERT_TRUE(initialize(client).contains("result"));
+  client.notify("initialized");
+  int functions = 0;
+  open_document(client, "file:///big.py", "python", big_python(300'000, &functions));
+  std::string bytes;
+  std::vector<Json> ids;
+  for (int i = 0; i < 12; ++i) {
+    const Json request = client.make_request("textDocument/documentSymbol",
+                                             {{"textDocument", text_document("file:///big.py")}});
+    ids.push_back(request["id"]);
+    bytes += frame(request);
+  }
+  const Json shutdown = client.make_request("shutdown", nullptr);
+  bytes += frame(shutdown);
+  client.send_unread(bytes);
+  std::this_thread::sleep_for(300ms);  // answers fill the pipe: EAGAIN on stdout
+  for (const Json& id : ids) {
+    EXPECT_EQ(result_of(client.wait_response(id, 120s)).size(),
+              static_cast<std::size_t>(functions));
+  }
+  EXPECT_TRUE(client.wait_response(shutdown["id"]).contains("result"));
+  client.notify("exit", nullptr);
+  EXPECT_EQ(client.wait_exit(), 0) << client.stderr_text();
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ LspClient::LspClient(std::unique_ptr<ChildProcess> process, int read_fd, int wri
                      int socket_fd)
     : process_(std::move(process)), read_fd_(read_fd), write_fd_(write_fd), socket_fd_(socket_fd) {}
 
-LspClient LspClient::spawn(const std::vector<std::string>& argv) {
-  auto process = std::make_unique<ChildProcess>(argv);
+LspClient LspClient::spawn(const std::vector<std::string>& argv, ChildOptions options) {
+  auto process = std::make_unique<ChildProcess>(argv, options);
   const int in = process->stdout_fd();
   const int out = process->stdin_fd();
   return LspClient(std::move(process), in, out, -1);
@@ -347,6 +347,30 @@ std::optional<int> LspClient::wait_exit(std::chrono::milliseconds timeout) {
 
 bool LspClient::server_running() {
   return process_ && process_->running();
+}
+
+void LspClient::send_unread(std::string_view bytes) {
+  if (write_fd_ < 0) fail("send after close_input");
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!bytes.empty()) {
+    pollfd out{write_fd_, POLLOUT, 0};
+    if (poll(&out, 1, remaining_ms(deadline)) <= 0) fail("timed out writing (server not reading?)");
+    const ssize_t n = write(write_fd_, bytes.data(), bytes.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) fail("write failed: the server closed its input");
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<int> LspClient::wait_exit_unread(std::chrono::milliseconds timeout) {
+  if (!process_) throw std::logic_error("wait_exit without a server process");
+  return process_->wait_exit(timeout);
+}
+
+std::optional<std::string> LspClient::wait_for_stderr_line(const std::string& needle,
+                                                           std::chrono::milliseconds timeout) {
+  if (!process_) throw std::logic_error("wait_for_stderr_line without a server process");
+  return process_->wait_for_stderr_line(needle, timeout);
 }
 
 std::string LspClient::stderr_text() const {

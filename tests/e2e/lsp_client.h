@@ -37,7 +37,7 @@ std::string frame(const Json& message);
 class LspClient {
  public:
   // Starts argv (argv[0] is the program's path) and talks over its stdin and stdout.
-  static LspClient spawn(const std::vector<std::string>& argv);
+  static LspClient spawn(const std::vector<std::string>& argv, ChildOptions options = {});
   // Starts argv, which must make the server listen on TCP and print
   // `listening on 127.0.0.1:<port>` on standard error, then connects to that port.
   static LspClient spawn_tcp(const std::vector<std::string>& argv,
@@ -53,6 +53,8 @@ class LspClient {
   // left out of the message (as for shutdown and exit).
   void send(const Json& message);
   void send_raw(std::string_view bytes);
+  // Writes bytes without reading anything meanwhile: a client that stopped reading.
+  void send_unread(std::string_view bytes);
   void notify(const std::string& method, Json params = Json::object());
   // Sends a request with the next id and returns that id without waiting.
   Json send_request(const std::string& method, Json params = Json::object());
@@ -83,8 +85,14 @@ class LspClient {
   // meanwhile is read and filed away), its standard error.
   void close_input();
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = kDefaultTimeout);
+  // The same, reading nothing the server writes meanwhile.
+  std::optional<int> wait_exit_unread(std::chrono::milliseconds timeout = kDefaultTimeout);
   bool server_running();
   std::string stderr_text() const;
+  // Waits until the server's standard error holds a whole line containing `needle` (its
+  // log, with --log-level debug: "request 3 started"); the line, or nullopt.
+  std::optional<std::string> wait_for_stderr_line(
+      const std::string& needle, std::chrono::milliseconds timeout = kDefaultTimeout);
   // True when the server closed its output (end of file on our side).
   bool output_closed() const { return eof_; }
 

@@ -79,6 +79,55 @@ void open_document(LspClient& client, const std::string& uri, const std::string&
         {{"uri", uri}, {"languageId", language_id}, {"version", version}, {"text", text}}}});
 }
 
+Json edit(const Json& r, const std::string& text) {
+  return {{"range", r}, {"text", text}};
+}
+
+Json whole(const std::string& text) {
+  return {{"text", text}};
+}
+
+void change(LspClient& client, const std::string& uri, const Json& version,
+            const std::vector<Json>& changes) {
+  client.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", version}}},
+                                           {"contentChanges", Json(changes)}});
+}
+
+void pause_document(LspClient& client, const std::string& uri) {
+  client.notify("chunkls/test/pause", {{"textDocument", text_document(uri)}});
+}
+
+void resume_document(LspClient& client, const std::string& uri) {
+  client.notify("chunkls/test/resume", {{"textDocument", text_document(uri)}});
+}
+
+namespace {
+
+std::vector<std::string> messages_of(const LspClient& client, const std::string& method) {
+  std::vector<std::string> out;
+  for (const Json& n : client.notifications()) {
+    if (n.value("method", "") == method) out.push_back(n["params"]["message"]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> shown_messages(const LspClient& client) {
+  return messages_of(client, "window/showMessage");
+}
+
+std::vector<std::string> logged_messages(const LspClient& client) {
+  return messages_of(client, "window/logMessage");
+}
+
+bool any_contains(const std::vector<std::string>& messages, const std::string& needle) {
+  for (const std::string& m : messages) {
+    if (m.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
 Json document_symbols(LspClient& client, const std::string& uri,
                       std::chrono::milliseconds timeout) {
   return result_of(client.request("textDocument/documentSymbol",

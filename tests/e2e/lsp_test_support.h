@@ -49,6 +49,22 @@ int error_code(const Json& response);
 void open_document(LspClient& client, const std::string& uri, const std::string& language_id,
                    const std::string& text, int version = 1);
 Json text_document(const std::string& uri);
+// One content change: a ranged edit, or the whole new text.
+Json edit(const Json& range, const std::string& text);
+Json whole(const std::string& text);
+// didChange with these changes, in order. `version` is a number, or null. (A vector,
+// not a Json: `Json x = {one_json}` copies one_json instead of making an array.)
+void change(LspClient& client, const std::string& uri, const Json& version,
+            const std::vector<Json>& changes);
+// The --test-hooks methods: hold a document's queue until resume_document().
+void pause_document(LspClient& client, const std::string& uri);
+void resume_document(LspClient& client, const std::string& uri);
+// The messages of the window/showMessage (pop-ups) and window/logMessage notifications
+// received so far.
+std::vector<std::string> shown_messages(const LspClient& client);
+std::vector<std::string> logged_messages(const LspClient& client);
+// Whether any of `messages` contains `needle`.
+bool any_contains(const std::vector<std::string>& messages, const std::string& needle);
 Json document_symbols(LspClient& client, const std::string& uri,
                       std::chrono::milliseconds timeout = kDefaultTimeout);
 Json folding_ranges(LspClient& client, const std::string& uri);

@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "server/chunk_output.h"
+#include "server/cli/chunk_output.h"
 #include "test_support.h"
 
 namespace chunkls {

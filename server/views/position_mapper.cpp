@@ -1,4 +1,4 @@
-#include "server/position_mapper.h"
+#include "server/views/position_mapper.h"
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "server/document_views.h"
+#include "server/views/document_views.h"
 
 #include "protocol/lsp_write.h"
-#include "server/position_mapper.h"
-#include "server/selection_view.h"
-#include "server/symbol_view.h"
+#include "server/views/position_mapper.h"
+#include "server/views/selection_view.h"
+#include "server/views/symbol_view.h"
 
 namespace chunkls {
 

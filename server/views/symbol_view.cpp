@@ -1,4 +1,4 @@
-#include "server/symbol_view.h"
+#include "server/views/symbol_view.h"
 
 #include <algorithm>
 

@@ -11,7 +11,7 @@
 
 #include "engine/ts_handles.h"
 #include "protocol/lsp_types.h"
-#include "server/position_mapper.h"
+#include "server/views/position_mapper.h"
 
 namespace chunkls {
 

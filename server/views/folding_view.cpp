@@ -1,4 +1,4 @@
-#include "server/folding_view.h"
+#include "server/views/folding_view.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "server/chunk_output.h"
+#include "server/cli/chunk_output.h"
 
 #include <fmt/format.h>
 

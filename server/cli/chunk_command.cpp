@@ -1,4 +1,4 @@
-#include "server/chunk_command.h"
+#include "server/cli/chunk_command.h"
 
 #include <fmt/format.h>
 

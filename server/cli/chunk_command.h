@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/language_registry.h"
-#include "server/chunk_output.h"
+#include "server/cli/chunk_output.h"
 
 namespace chunkls {
 

@@ -1,4 +1,4 @@
-#include "server/selection_view.h"
+#include "server/views/selection_view.h"
 
 #include "engine/enclosing_ranges.h"
 

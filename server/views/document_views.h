@@ -14,7 +14,7 @@
 #include "engine/deadline.h"
 #include "engine/document.h"
 #include "protocol/lsp_types.h"
-#include "server/folding_view.h"
+#include "server/views/folding_view.h"
 
 namespace chunkls {
 

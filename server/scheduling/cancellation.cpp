@@ -1,4 +1,4 @@
-#include "server/cancellation.h"
+#include "server/scheduling/cancellation.h"
 
 namespace chunkls {
 
@@ -17,9 +17,16 @@ bool CancellationRegistry::cancel(const protocol::RequestId& id) {
   return true;
 }
 
-void CancellationRegistry::remove(const protocol::RequestId& id) {
+void CancellationRegistry::cancel_all() {
   std::lock_guard lock(mutex_);
-  tokens_.erase(id);
+  for (auto& [id, token] : tokens_)
+    token->store(true, std::memory_order_relaxed);
+}
+
+void CancellationRegistry::remove(const protocol::RequestId& id, const CancellationToken& token) {
+  std::lock_guard lock(mutex_);
+  const auto it = tokens_.find(id);
+  if (it != tokens_.end() && it->second == token) tokens_.erase(it);
 }
 
 std::size_t CancellationRegistry::in_flight() const {

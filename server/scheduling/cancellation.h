@@ -1,7 +1,7 @@
 // Cancellation: which in-flight requests the client has given up on ($/cancelRequest).
-// The reader registers each request it schedules and cancels by id; the worker that
-// runs the request checks its token before (and between) the expensive steps and
-// answers -32800 instead.
+// The reader registers each request it schedules and cancels by id; the token is a
+// StopFlag, so the request's Deadline carries it into the engine and a cancelled parse
+// or query walk stops within milliseconds; the request then answers -32800.
 //
 // Thread-safe: the reader adds and cancels, workers check and remove, concurrently.
 #pragma once
@@ -11,11 +11,12 @@
 #include <memory>
 #include <mutex>
 
+#include "engine/deadline.h"
 #include "protocol/json_rpc.h"
 
 namespace chunkls {
 
-using CancellationToken = std::shared_ptr<const std::atomic<bool>>;
+using CancellationToken = StopFlag;
 
 class CancellationRegistry {
  public:
@@ -23,8 +24,11 @@ class CancellationRegistry {
   CancellationToken add(const protocol::RequestId& id);
   // Returns false when no such request is in flight (already answered or unknown).
   bool cancel(const protocol::RequestId& id);
-  // The request was answered: forget it.
-  void remove(const protocol::RequestId& id);
+  // Raises every token (the server is exiting).
+  void cancel_all();
+  // The request holding `token` was answered: forget it (not a newer request that
+  // reused its id).
+  void remove(const protocol::RequestId& id, const CancellationToken& token);
   std::size_t in_flight() const;
 
  private:

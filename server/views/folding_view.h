@@ -14,7 +14,7 @@
 
 #include "engine/chunker.h"
 #include "protocol/lsp_types.h"
-#include "server/position_mapper.h"
+#include "server/views/position_mapper.h"
 
 namespace chunkls {
 

@@ -1,0 +1,347 @@
+#include "server/lsp/lsp_server.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "protocol/json_writer.h"
+#include "protocol/lsp_read.h"
+#include "protocol/lsp_write.h"
+#include "server/version.h"
+
+namespace chunkls {
+
+using protocol::ErrorCode;
+using protocol::IncomingMessage;
+using protocol::MessageType;
+using protocol::RequestId;
+using protocol::RpcError;
+
+LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
+                     ServerOptions options, std::shared_ptr<spdlog::logger> log)
+    : transport_(transport),
+      options_(options),
+      log_(std::move(log)),
+      scheduler_(languages, *this, options.scheduling, log_) {
+  register_methods();
+}
+
+LspServer::~LspServer() = default;
+
+template <typename Params>
+void LspServer::on_request(std::string method, Params (*read)(IncomingMessage&),
+                           void (LspServer::*handle)(const RequestId&, Params)) {
+  requests_.emplace(std::move(method),
+                    [this, read, handle](const RequestId& id, IncomingMessage& message) {
+                      (this->*handle)(id, read(message));
+                    });
+}
+
+template <typename Params>
+void LspServer::on_notification(std::string method, Params (*read)(IncomingMessage&),
+                                void (LspServer::*handle)(Params)) {
+  notifications_.emplace(std::move(method), [this, read, handle](IncomingMessage& message) {
+    (this->*handle)(read(message));
+  });
+}
+
+void LspServer::register_methods() {
+  on_request("initialize", &protocol::read_initialize, &LspServer::initialize);
+  on_request("shutdown", &LspServer::no_params, &LspServer::shutdown);
+  on_request("textDocument/documentSymbol", &protocol::read_document_uri,
+             &LspServer::document_symbol);
+  on_request("textDocument/foldingRange", &protocol::read_document_uri, &LspServer::folding_range);
+  on_request("textDocument/selectionRange", &protocol::read_selection_range,
+             &LspServer::selection_range);
+  on_notification("initialized", &LspServer::no_params, &LspServer::nothing_to_do);
+  on_notification("textDocument/didOpen", &protocol::read_did_open, &LspServer::did_open);
+  on_notification("textDocument/didChange", &protocol::read_did_change, &LspServer::did_change);
+  on_notification("textDocument/didClose", &protocol::read_document_uri, &LspServer::did_close);
+  // Edits come through didChange; a save changes nothing we serve.
+  on_notification("textDocument/didSave", &LspServer::no_params, &LspServer::nothing_to_do);
+  on_notification("$/cancelRequest", &protocol::read_cancel_id, &LspServer::cancel_request);
+  on_notification(
+      "workspace/didChangeConfiguration",
+      +[](IncomingMessage& m) { return protocol::read_settings(m, "/params/settings/chunkls"); },
+      &LspServer::did_change_configuration);
+  if (options_.test_hooks) {
+    on_request("chunkls/test/waitForCancel", &protocol::read_document_uri,
+               &LspServer::wait_for_cancel);
+    on_notification("chunkls/test/pause", &protocol::read_document_uri, &LspServer::pause_document);
+    on_notification("chunkls/test/resume", &protocol::read_document_uri,
+                    &LspServer::resume_document);
+  }
+}
+
+int LspServer::run() {
+  reader_ = std::this_thread::get_id();
+  while (state_ != State::kExited) {
+    std::optional<protocol::Frame> frame = transport_.read();
+    if (!frame) {
+      log_->info("input closed");
+      break;
+    }
+    if (!frame->ok()) {
+      // No id to answer: log it and keep reading (the decoder has re-synchronised).
+      log_->warn("malformed message frame: {}", frame->problem);
+      continue;
+    }
+    handle_body(std::move(frame->body));
+  }
+  if (state_ == State::kExited) {
+    // The client is done with us: drop what is queued, stop what runs, and do not let a
+    // client that stopped reading keep the process alive.
+    scheduler_.stop();
+    transport_.stop(options_.exit_grace);
+  } else {
+    // End of input: answers to what was asked still go out to a client that reads.
+    transport_.stop(options_.end_of_input_grace);
+  }
+  scheduler_.join();
+  return shutdown_requested_ ? 0 : 1;
+}
+
+void LspServer::handle_body(std::string body) {
+  std::optional<IncomingMessage> parsed;
+  try {
+    parsed.emplace(IncomingMessage::parse(std::move(body)));
+  } catch (const RpcError& e) {
+    log_->warn("unreadable message: {}", e.what());
+    send(protocol::error_body(std::nullopt, e.code(), e.what()));
+    return;
+  }
+  IncomingMessage& message = *parsed;
+  if (!message.envelope_problem().empty()) {
+    log_->warn("invalid JSON-RPC message: {}", message.envelope_problem());
+    if (!message.is_response()) {
+      send(protocol::error_body(message.id(), ErrorCode::kInvalidRequest,
+                                message.envelope_problem()));
+    }
+    return;
+  }
+  if (!message.repairs().empty()) {
+    tell_user(MessageType::kWarning,
+              fmt::format("chunkls: a '{}' message held {}; they were replaced with U+FFFD",
+                          message.method(), message.repairs()),
+              /*pop_up=*/false);
+  }
+  if (message.is_response()) {
+    log_->debug("response from the client to {} ignored", message.id()->to_string());
+  } else if (message.is_request()) {
+    dispatch_request(message);
+  } else {
+    dispatch_notification(message);
+  }
+}
+
+void LspServer::dispatch_request(IncomingMessage& message) {
+  const RequestId& id = *message.id();
+  const std::string& method = message.method();
+  log_->debug("request {} {}", method, id.to_string());
+  try {
+    if (state_ == State::kUninitialized && method != "initialize") {
+      throw RpcError(ErrorCode::kServerNotInitialized,
+                     fmt::format("'{}' before 'initialize'", method));
+    }
+    if (state_ == State::kShutDown) {
+      throw RpcError(ErrorCode::kInvalidRequest,
+                     fmt::format("'{}' after 'shutdown': the server only accepts 'exit'", method));
+    }
+    const auto handler = requests_.find(method);
+    if (handler == requests_.end()) {
+      throw RpcError(ErrorCode::kMethodNotFound, fmt::format("unknown method '{}'", method));
+    }
+    handler->second(id, message);
+  } catch (const RpcError& e) {
+    log_->warn("{} {}: {}", method, id.to_string(), e.what());
+    reply_error(id, e.code(), e.what());
+  } catch (const std::exception& e) {
+    log_->error("{} {}: {}", method, id.to_string(), e.what());
+    reply_error(id, ErrorCode::kInternalError, e.what());
+  }
+}
+
+void LspServer::dispatch_notification(IncomingMessage& message) {
+  const std::string& method = message.method();
+  log_->debug("notification {}", method);
+  if (method == "exit") {
+    state_ = State::kExited;
+    return;
+  }
+  if (state_ != State::kInitialized) {
+    log_->warn("'{}' {} ignored", method,
+               state_ == State::kUninitialized ? "before 'initialize'" : "after 'shutdown'");
+    return;
+  }
+  const auto handler = notifications_.find(method);
+  if (handler == notifications_.end()) {
+    log_->debug("notification '{}' ignored", method);
+    return;
+  }
+  try {
+    handler->second(message);
+  } catch (const std::exception& e) {
+    // Notifications have no answer: the log is where a bad one goes. A text change we
+    // could not read leaves the document out of sync, which the user must hear about.
+    log_->warn("{} notification ignored: {}", method, e.what());
+    if (method == "textDocument/didOpen" || method == "textDocument/didChange") {
+      std::optional<std::string> uri;
+      try {
+        uri = message.string_at("/params/textDocument/uri");
+      } catch (const std::exception&) {
+        // Without a uri there is no document to mark.
+      }
+      if (uri) scheduler_.refuse(*uri, fmt::format("a {} it could not read: {}", method, e.what()));
+    }
+  }
+}
+
+void LspServer::initialize(const RequestId& id, protocol::InitializeParams params) {
+  if (state_ != State::kUninitialized) {
+    throw RpcError(ErrorCode::kInvalidRequest, "'initialize' may be sent only once");
+  }
+  const protocol::PositionEncoding encoding =
+      protocol::negotiate_position_encoding(params.capabilities);
+  views_.encoding = encoding;
+  views_.hierarchical_symbols = params.capabilities.hierarchical_document_symbols;
+  views_.folding = FoldingOptions::from(params.capabilities);
+  scheduler_.set_position_encoding(encoding);
+  apply(params.settings);
+  log_->info("initialize from '{}': position encoding {}, {} symbols", params.client_name,
+             protocol::to_string(encoding), views_.hierarchical_symbols ? "hierarchical" : "flat");
+
+  protocol::JsonWriter out;
+  out.begin_object();
+  out.key("capabilities").begin_object();
+  out.key("positionEncoding").value(protocol::to_string(encoding));
+  out.key("textDocumentSync").begin_object();
+  out.key("openClose").value(true);
+  out.key("change").value(2);  // incremental
+  out.key("save").begin_object().key("includeText").value(false).end_object();
+  out.end_object();
+  out.key("documentSymbolProvider").value(true);
+  out.key("foldingRangeProvider").value(true);
+  out.key("selectionRangeProvider").value(true);
+  out.end_object();
+  out.key("serverInfo").begin_object();
+  out.key("name").value("chunkls");
+  out.key("version").value(kVersion);
+  out.end_object();
+  out.end_object();
+  reply(id, out.take());
+  state_ = State::kInitialized;
+}
+
+void LspServer::apply(const protocol::Settings& settings) {
+  if (!settings.problems.empty()) {
+    tell_user(MessageType::kWarning,
+              fmt::format("chunkls: settings refused: {}", settings.problems), /*pop_up=*/true);
+  }
+  if (settings.parse_time_limit_ms) {
+    scheduler_.set_time_limit(std::chrono::milliseconds(*settings.parse_time_limit_ms));
+    log_->info("parse time limit: {} ms", *settings.parse_time_limit_ms);
+  }
+}
+
+void LspServer::shutdown(const RequestId& id, NoParams) {
+  shutdown_requested_ = true;
+  state_ = State::kShutDown;
+  reply(id, "null");
+}
+
+void LspServer::document_symbol(const RequestId& id, std::string uri) {
+  scheduler_.request(
+      id, uri, DocumentScheduler::Text::kLatest,
+      [views = views_](Document& document, const std::string& at, const Deadline& deadline) {
+        return document_symbols_json(document, at, views, deadline);
+      });
+}
+
+void LspServer::folding_range(const RequestId& id, std::string uri) {
+  scheduler_.request(
+      id, uri, DocumentScheduler::Text::kLatest,
+      [views = views_](Document& document, const std::string&, const Deadline& deadline) {
+        return folding_ranges_json(document, views, deadline);
+      });
+}
+
+void LspServer::selection_range(const RequestId& id, protocol::SelectionRangeParams params) {
+  scheduler_.request(id, params.uri, DocumentScheduler::Text::kAsSent,
+                     [views = views_, positions = std::move(params.positions)](
+                         Document& document, const std::string&, const Deadline& deadline) {
+                       return selection_ranges_json(document, positions, views, deadline);
+                     });
+}
+
+void LspServer::wait_for_cancel(const RequestId& id, std::string uri) {
+  // Work that ends only when its deadline does: by cancellation, the time limit or exit.
+  scheduler_.request(id, uri, DocumentScheduler::Text::kAsSent,
+                     [](Document&, const std::string&, const Deadline& deadline) -> std::string {
+                       while (!deadline.expired())
+                         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                       deadline.give_up("waiting for a cancellation (test hook)");
+                     });
+}
+
+void LspServer::did_open(protocol::TextDocumentItem item) {
+  scheduler_.open(std::move(item));
+}
+
+void LspServer::did_change(protocol::DidChangeParams params) {
+  scheduler_.change(std::move(params));
+}
+
+void LspServer::did_close(std::string uri) {
+  scheduler_.close(uri);
+}
+
+void LspServer::cancel_request(RequestId id) {
+  if (!scheduler_.cancel(id)) log_->debug("cancel for {}: already answered", id.to_string());
+}
+
+void LspServer::did_change_configuration(protocol::Settings settings) {
+  apply(settings);
+}
+
+void LspServer::pause_document(std::string uri) {
+  scheduler_.pause(uri);
+}
+
+void LspServer::resume_document(std::string uri) {
+  scheduler_.resume(uri);
+}
+
+void LspServer::send(std::string body) {
+  if (std::this_thread::get_id() == reader_) {
+    // The reader must never wait for the client to read.
+    scheduler_.post([this, body = std::move(body)] { transport_.write(body); });
+  } else {
+    transport_.write(body);
+  }
+}
+
+void LspServer::reply(const RequestId& id, std::string_view result_json) {
+  send(protocol::response_body(id, result_json));
+}
+
+void LspServer::reply_error(const RequestId& id, ErrorCode code, std::string_view message) {
+  send(protocol::error_body(id, code, message));
+}
+
+void LspServer::tell_user(MessageType type, std::string_view message, bool pop_up) {
+  switch (type) {
+    case MessageType::kError:
+      log_->error("{}", message);
+      break;
+    case MessageType::kWarning:
+      log_->warn("{}", message);
+      break;
+    default:
+      log_->info("{}", message);
+      break;
+  }
+  send(protocol::notification_body(pop_up ? "window/showMessage" : "window/logMessage",
+                                   protocol::message_params(type, message)));
+}
+
+}  // namespace chunkls

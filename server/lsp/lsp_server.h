@@ -1,0 +1,121 @@
+// LspServer: the language server's transport side (clangd's ClangdLSPServer): reads
+// JSON-RPC messages from a Transport, keeps the LSP lifecycle (initialize, shutdown,
+// exit), negotiates the position encoding and capabilities, reads each method's typed
+// params through a table of handlers, and hands document work to the
+// DocumentScheduler. It is the scheduler's Responder: answers and messages for the user
+// go out through it. What each request answers is views/document_views.h.
+//
+// Threads: run() is the reader; it parses and dispatches, and never waits for document
+// work. Workers answer through reply()/tell_user() (the Transport serializes writes).
+//
+// Ending: after `exit`, queued work is dropped and running work stops at its next
+// deadline check; writes to a client that no longer reads give up after a grace period,
+// so the process always ends. At end of input without `exit`, queued work still
+// finishes and its answers go out.
+//
+// Owned by main; borrows the Transport and the LanguageRegistry, which outlive it.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/language_registry.h"
+#include "protocol/incoming_message.h"
+#include "protocol/lsp_types.h"
+#include "protocol/transport.h"
+#include "server/scheduling/document_scheduler.h"
+#include "server/scheduling/responder.h"
+#include "server/views/document_views.h"
+
+namespace chunkls {
+
+struct ServerOptions {
+  SchedulerOptions scheduling;
+  // `--test-hooks`: the chunkls/test/* methods that make a document busy exactly as
+  // long as a test wants (see DocumentScheduler::pause).
+  bool test_hooks = false;
+  // How long a final write may make no progress: after `exit`, and at end of input.
+  std::chrono::milliseconds exit_grace{2000};
+  std::chrono::milliseconds end_of_input_grace{10000};
+};
+
+class LspServer final : public Responder {
+ public:
+  LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
+            ServerOptions options, std::shared_ptr<spdlog::logger> log);
+  LspServer(const LspServer&) = delete;
+  LspServer& operator=(const LspServer&) = delete;
+  ~LspServer() override;
+
+  // Serves until `exit` or the end of the input stream, and returns the process exit
+  // code: 0 after shutdown, 1 otherwise.
+  int run();
+
+  // Responder.
+  void reply(const protocol::RequestId& id, std::string_view result_json) override;
+  void reply_error(const protocol::RequestId& id, protocol::ErrorCode code,
+                   std::string_view message) override;
+  void tell_user(protocol::MessageType type, std::string_view message, bool pop_up) override;
+
+ private:
+  enum class State : std::uint8_t { kUninitialized, kInitialized, kShutDown, kExited };
+  using RequestHandler =
+      std::function<void(const protocol::RequestId&, protocol::IncomingMessage&)>;
+  using NotificationHandler = std::function<void(protocol::IncomingMessage&)>;
+
+  // The method table: each entry reads its typed params, then calls a member.
+  template <typename Params>
+  void on_request(std::string method, Params (*read)(protocol::IncomingMessage&),
+                  void (LspServer::*handle)(const protocol::RequestId&, Params));
+  template <typename Params>
+  void on_notification(std::string method, Params (*read)(protocol::IncomingMessage&),
+                       void (LspServer::*handle)(Params));
+  void register_methods();
+
+  void handle_body(std::string body);
+  void dispatch_request(protocol::IncomingMessage& message);
+  void dispatch_notification(protocol::IncomingMessage& message);
+
+  // Requests.
+  void initialize(const protocol::RequestId& id, protocol::InitializeParams params);
+  struct NoParams {};
+  static NoParams no_params(protocol::IncomingMessage&) { return {}; }
+  void shutdown(const protocol::RequestId& id, NoParams);
+  void document_symbol(const protocol::RequestId& id, std::string uri);
+  void folding_range(const protocol::RequestId& id, std::string uri);
+  void selection_range(const protocol::RequestId& id, protocol::SelectionRangeParams params);
+  void wait_for_cancel(const protocol::RequestId& id, std::string uri);  // test hook
+  // Notifications.
+  void did_open(protocol::TextDocumentItem item);
+  void did_change(protocol::DidChangeParams params);
+  void did_close(std::string uri);
+  void cancel_request(protocol::RequestId id);
+  void did_change_configuration(protocol::Settings settings);
+  void nothing_to_do(NoParams) {}
+  void pause_document(std::string uri);   // test hook
+  void resume_document(std::string uri);  // test hook
+  void apply(const protocol::Settings& settings);
+  // Writes a message body; from the reader thread, through a worker (see ending above).
+  void send(std::string body);
+
+  protocol::Transport& transport_;
+  ServerOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+  DocumentScheduler scheduler_;
+  std::unordered_map<std::string, RequestHandler> requests_;
+  std::unordered_map<std::string, NotificationHandler> notifications_;
+
+  std::thread::id reader_;  // the thread in run()
+  // Reader-only; written by initialize before any document work is posted.
+  State state_ = State::kUninitialized;
+  bool shutdown_requested_ = false;
+  ViewOptions views_;
+};
+
+}  // namespace chunkls
