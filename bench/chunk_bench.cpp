@@ -13,8 +13,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "engine/chunker.h"
-#include "engine/language_registry.h"
+#include "engine/chunks/chunker.h"
+#include "engine/syntax/language_registry.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/language_registry.h"
+#include "engine/syntax/language_registry.h"
 
 namespace chunkls {
 

@@ -17,7 +17,7 @@
 #include "bench/lsp_latency/latency_summary.h"
 #include "bench/lsp_latency/raw_reparse.h"
 #include "bench/lsp_latency/server_run.h"
-#include "engine/language_registry.h"
+#include "engine/syntax/language_registry.h"
 
 namespace {
 

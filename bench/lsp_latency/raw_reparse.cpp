@@ -3,7 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "engine/ts_handles.h"
+#include "engine/syntax/ts_handles.h"
 
 namespace chunkls::bench {
 namespace {

@@ -6,8 +6,8 @@
 #include <istream>
 #include <ostream>
 
-#include "engine/chunker.h"
-#include "engine/source_file.h"
+#include "engine/chunks/chunker.h"
+#include "engine/text/source_file.h"
 
 namespace chunkls {
 

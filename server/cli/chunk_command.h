@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/language_registry.h"
+#include "engine/syntax/language_registry.h"
 #include "server/cli/chunk_output.h"
 
 namespace chunkls {

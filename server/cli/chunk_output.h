@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/chunker.h"
+#include "engine/chunks/chunker.h"
 
 namespace chunkls {
 

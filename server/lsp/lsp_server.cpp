@@ -7,6 +7,7 @@
 #include "protocol/json_writer.h"
 #include "protocol/lsp_read.h"
 #include "protocol/lsp_write.h"
+#include "server/scheduling/task_boundary.h"
 #include "server/version.h"
 
 namespace chunkls {
@@ -86,7 +87,10 @@ int LspServer::run() {
       log_->warn("malformed message frame: {}", frame->problem);
       continue;
     }
-    handle_body(std::move(frame->body));
+    // Nothing one message does may end the server (std::bad_alloc on a huge body, ...).
+    if (const auto problem = run_guarded([&] { handle_body(std::move(frame->body)); })) {
+      log_->error("a message could not be handled: {}", *problem);
+    }
   }
   if (state_ == State::kExited) {
     // The client is done with us: drop what is queued, stop what runs, and do not let a
@@ -158,6 +162,9 @@ void LspServer::dispatch_request(IncomingMessage& message) {
   } catch (const std::exception& e) {
     log_->error("{} {}: {}", method, id.to_string(), e.what());
     reply_error(id, ErrorCode::kInternalError, e.what());
+  } catch (...) {
+    log_->error("{} {}: an exception that is not a std::exception", method, id.to_string());
+    reply_error(id, ErrorCode::kInternalError, "internal error");
   }
 }
 
@@ -193,6 +200,8 @@ void LspServer::dispatch_notification(IncomingMessage& message) {
       }
       if (uri) scheduler_.refuse(*uri, fmt::format("a {} it could not read: {}", method, e.what()));
     }
+  } catch (...) {
+    log_->error("{} notification ignored: an exception that is not a std::exception", method);
   }
 }
 

@@ -25,7 +25,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "engine/language_registry.h"
+#include "engine/syntax/language_registry.h"
 #include "protocol/incoming_message.h"
 #include "protocol/lsp_types.h"
 #include "protocol/transport.h"

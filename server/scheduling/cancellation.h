@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 
-#include "engine/deadline.h"
+#include "engine/syntax/deadline.h"
 #include "protocol/json_rpc.h"
 
 namespace chunkls {

@@ -4,7 +4,7 @@
 
 #include <asio/post.hpp>
 
-#include "engine/source_file.h"
+#include "engine/text/source_file.h"
 #include "protocol/uri.h"
 #include "server/scheduling/task_boundary.h"
 #include "server/views/position_mapper.h"

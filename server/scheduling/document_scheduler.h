@@ -30,8 +30,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "engine/document.h"
-#include "engine/language_registry.h"
+#include "engine/document/document.h"
+#include "engine/syntax/language_registry.h"
 #include "protocol/lsp_types.h"
 #include "server/scheduling/cancellation.h"
 #include "server/scheduling/document_slot.h"

@@ -18,8 +18,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/document.h"
-#include "engine/language.h"
+#include "engine/document/document.h"
+#include "engine/syntax/language.h"
 
 namespace chunkls {
 

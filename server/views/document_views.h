@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/deadline.h"
-#include "engine/document.h"
+#include "engine/document/document.h"
+#include "engine/syntax/deadline.h"
 #include "protocol/lsp_types.h"
 #include "server/views/folding_view.h"
 

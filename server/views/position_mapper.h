@@ -11,7 +11,7 @@
 
 #include <string_view>
 
-#include "engine/line_index.h"
+#include "engine/text/line_index.h"
 #include "protocol/lsp_types.h"
 #include "protocol/position_encoding.h"
 

@@ -1,6 +1,6 @@
 #include "server/views/selection_view.h"
 
-#include "engine/enclosing_ranges.h"
+#include "engine/document/enclosing_ranges.h"
 
 namespace chunkls {
 

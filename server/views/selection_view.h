@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/ts_handles.h"
+#include "engine/syntax/ts_handles.h"
 #include "protocol/lsp_types.h"
 #include "server/views/position_mapper.h"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/chunker.h"
+#include "engine/chunks/chunker.h"
 #include "protocol/lsp_types.h"
 #include "server/views/position_mapper.h"
 

@@ -163,7 +163,7 @@ TEST(Lifecycle, EndOfInputStillAnswersWhatWasAsked) {
 // nothing more: queued work is dropped and the final writes give up, so the process
 // ends instead of waiting forever on a full pipe.
 TEST(Lifecycle, ExitEndsTheProcessWhenTheClientStopsReading) {
-  LspClient client = start_initialized();
+  LspClient client = start_initialized({}, {"--parse-time-limit", "0"});
   int functions = 0;
   open_document(client, "file:///big.py", "python", big_python(400'000, &functions));
   ASSERT_EQ(document_symbols(client, "file:///big.py").size(), static_cast<std::size_t>(functions));
@@ -190,7 +190,8 @@ TEST(Lifecycle, ExitEndsTheProcessWhenTheClientStopsReading) {
 // has arrived yet and a write when the client has not read yet. Neither is the end:
 // every answer arrives, in full.
 TEST(Lifecycle, NonBlockingStdinAndStdoutLoseNothing) {
-  LspClient client = LspClient::spawn({kBinary}, ChildOptions{.non_blocking_stdio = true});
+  LspClient client = LspClient::spawn({kBinary, "--parse-time-limit", "0"},
+                                      ChildOptions{.non_blocking_stdio = true});
   std::this_thread::sleep_for(100ms);  // the server finds its input empty: EAGAIN
   ASSERT_TRUE(client.server_running()) << "EAGAIN on stdin is not the end of input";
   ASSERT_TRUE(initialize(client).contains("result"));

@@ -1,5 +1,5 @@
 // Engine behaviour on small inputs whose right answer is obvious by reading them.
-#include "engine/chunker.h"
+#include "engine/chunks/chunker.h"
 
 #include <gtest/gtest.h>
 

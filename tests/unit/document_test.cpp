@@ -1,4 +1,4 @@
-#include "engine/document.h"
+#include "engine/document/document.h"
 
 #include <gtest/gtest.h>
 

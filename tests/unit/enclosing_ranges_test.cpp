@@ -1,4 +1,4 @@
-#include "engine/enclosing_ranges.h"
+#include "engine/document/enclosing_ranges.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Extra languages at run time: a grammar shared library built by the test suite
 // (tree-sitter-json renamed "jsonx") plus a directory of our queries.
-#include "engine/grammar_library.h"
+#include "engine/syntax/grammar_library.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/language_registry.h"
+#include "engine/syntax/language_registry.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/line_index.h"
+#include "engine/text/line_index.h"
 
 #include <gtest/gtest.h>
 #include <sys/mman.h>

@@ -1,6 +1,6 @@
 // QueryPlan: which nodes run the query and which patterns are captured directly, and
 // the fallback to the full query walk when a pattern cannot be planned.
-#include "engine/query_plan.h"
+#include "engine/syntax/query_plan.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "engine/query_set.h"
+#include "engine/syntax/query_set.h"
 
 #include <gtest/gtest.h>
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/text_edit.h"
+#include "engine/text/text_edit.h"
 
 namespace chunkls::testing {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/chunker.h"
-#include "engine/language_registry.h"
+#include "engine/chunks/chunker.h"
+#include "engine/syntax/language_registry.h"
 
 namespace chunkls::testing {
 

@@ -1,4 +1,4 @@
-#include "engine/text_kind.h"
+#include "engine/text/text_kind.h"
 
 #include <gtest/gtest.h>
 

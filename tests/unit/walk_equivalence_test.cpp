@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "engine/source_file.h"
+#include "engine/text/source_file.h"
 #include "test_support.h"
 
 namespace chunkls {

@@ -1,0 +1,63 @@
+// ChunkExtractor: turns the chunk-pattern matches of a document into the chunk tree:
+// attached docs and decorators, nesting, qualified names, stable ids and content hashes.
+//
+// The Chunker walks the tree once with the combined query and hands each chunk match to
+// add(); finish() builds the chunks and resets for the next document. Linear in the
+// number of chunks: nothing is copied per nesting level (ids come from the parent's id,
+// qualified names are built on demand), and the ChunkLimits bound depth and count.
+// One instance per thread (it is part of a Chunker).
+#pragma once
+
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/chunks/chunk.h"
+#include "engine/syntax/deadline.h"
+#include "engine/syntax/query_set.h"
+
+namespace chunkls {
+
+struct ExtractedChunks {
+  std::vector<Chunk> chunks;
+  std::uint64_t too_deep = 0;        // left out: nested deeper than ChunkLimits::max_depth
+  std::uint64_t over_the_count = 0;  // left out: past ChunkLimits::max_chunks
+};
+
+class ChunkExtractor {
+ public:
+  void add(const TSQueryMatch& match, const QuerySet& query, std::string_view text);
+  // Chunks in pre-order: by start, an enclosing chunk before what it contains.
+  // `path` only feeds the stable ids. Throws like Deadline::give_up() when the
+  // deadline passes (and resets).
+  ExtractedChunks finish(const QuerySet& query, std::string_view text, std::string_view path,
+                         const ChunkLimits& limits, const Deadline& deadline);
+  // Forgets what add() collected (a walk that was cancelled).
+  void reset();
+
+ private:
+  struct Candidate {
+    TSNode core;
+    TSNode name;  // null when the pattern has no @name
+    TSNode body;
+    ChunkKind kind;
+    std::uint32_t pattern;
+  };
+  std::vector<Candidate> candidates_;
+  std::unordered_map<const void*, std::size_t> by_core_;
+  std::unordered_map<const void*, TSNode> wrappers_;  // wrapped node -> wrapper node
+  std::unordered_set<const void*> docs_;
+  // Where each doc's text ends (trailing blanks trimmed): a chunk looks for docs above
+  // it only when one ends right before it, since finding a previous sibling in
+  // tree-sitter costs time proportional to the number of siblings.
+  std::unordered_set<std::uint32_t> doc_ends_;
+};
+
+// The stable id of a chunk: xxh64 of its scope (the parent's id, or the file's path at
+// top level), kind, name and ordinal (how many earlier siblings share kind and name),
+// as 16 hex digits.
+std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
+                     std::uint32_t ordinal);
+
+}  // namespace chunkls

@@ -1,0 +1,112 @@
+// Document: one open document as the engine sees it: its text, line index, syntax tree
+// and, computed on demand, its chunks and folds. Edits update the text and line index
+// and edit the tree in place; reparse() then reparses incrementally from the edited tree.
+//
+// The text is the source of truth and is never lost to slow parsing: construction and
+// replace() only store it, edit() applies whatever the state of the tree, and a parse
+// that gives up (time limit, cancellation) leaves the reparse pending for the next call.
+//
+// Owns its own Chunker (parser + query cursor), so documents never share parser state.
+// Not thread-safe: one thread at a time per document (the server serializes work per
+// document). The Language must outlive the document.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/chunks/chunker.h"
+#include "engine/document/enclosing_ranges.h"
+#include "engine/syntax/deadline.h"
+#include "engine/syntax/language.h"
+#include "engine/syntax/ts_handles.h"
+#include "engine/text/line_index.h"
+#include "engine/text/text_edit.h"
+
+namespace chunkls {
+
+// The largest text a Document holds, by default and at most (tree-sitter's offsets
+// are 32-bit).
+inline constexpr std::uint64_t kDefaultMaxDocumentBytes = std::uint64_t{1} << 30;  // 1 GiB
+inline constexpr std::uint64_t kMaxDocumentBytesCeiling = 0xFFFF'FFFEull;
+
+struct DocumentLimits {
+  std::uint64_t max_bytes = kDefaultMaxDocumentBytes;  // capped at the ceiling
+  ChunkLimits chunks;
+};
+
+// A text over DocumentLimits::max_bytes; nothing was changed.
+class DocumentTooLarge : public ChunkError {
+ public:
+  DocumentTooLarge(std::uint64_t bytes, std::uint64_t limit);
+};
+
+class Document {
+ public:
+  // Stores the text; parsing waits for reparse() (or chunked()). Throws
+  // DocumentTooLarge.
+  Document(const Language& language, std::string text, std::string path,
+           DocumentLimits limits = {});
+
+  const Language& language() const { return *language_; }
+  const std::string& path() const { return path_; }
+  std::string_view text() const { return text_; }
+  const LineIndex& lines() const { return lines_; }
+  // The tree of the last parse, edited by every edit() since. Empty until the first
+  // reparse() succeeds, and after replace() until the next one does.
+  const Tree& tree() const { return tree_; }
+  // Increments on every edit() and replace().
+  std::uint64_t revision() const { return revision_; }
+  // Whether tree() lags behind the text (edits not reparsed yet, or a parse gave up).
+  bool reparse_pending() const { return reparse_pending_; }
+
+  // Applies one edit to the text as it is now; the range is clamped to the text. Throws,
+  // changing nothing, std::invalid_argument when start_byte > old_end_byte after
+  // clamping and DocumentTooLarge when the text would outgrow the limit. Any other
+  // exception (std::bad_alloc) leaves the document unusable: drop it. Does not reparse.
+  void edit(const TextEdit& edit);
+  // Incremental reparse from the edited tree (a fresh parse when there is no tree);
+  // nothing to do when no change is pending. Throws like Deadline::give_up() when the
+  // deadline passes first: the edited tree is kept and the next reparse() or chunked()
+  // tries again.
+  void reparse(const Deadline& deadline = Deadline::never());
+  // Replaces the whole text; the next reparse() parses it from scratch. Throws
+  // DocumentTooLarge (changing nothing).
+  void replace(std::string text);
+
+  // The tree a fresh parse of the current text gives. After reparse() the tree is the
+  // incremental one; when it has errors, tree-sitter's error recovery may have chosen
+  // differently than a fresh parse would (it depends on the reused subtrees), so this
+  // parses the top-level constructs holding errors again, reusing none of their
+  // subtrees, each on its own (the error-free ones between them are reused; a fresh
+  // parse when the whole text is one error). Answers built on it do
+  // not depend on the edit history: tests/differential/ checks it after every edit.
+  // Throws like reparse().
+  const Tree& canonical_tree(const Deadline& deadline = Deadline::never());
+  // Chunks and folds of the current text, reparsing first when needed. Computed on the
+  // first call after a change, then the same object until the next change. Throws
+  // like Deadline::give_up() (computing nothing) when the deadline passes first.
+  const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
+  // Whether chunked() has a result for the current text (calling it costs nothing).
+  bool has_chunked() const { return chunked_.has_value(); }
+
+ private:
+  void parse(const Tree* old, const Deadline& deadline);
+  void changed();
+
+  const Language* language_;
+  DocumentLimits limits_;
+  std::string path_;
+  std::string text_;
+  LineIndex lines_;
+  Chunker chunker_;
+  Tree tree_;
+  bool reparse_pending_ = true;
+  bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()
+  std::optional<ChunkedText> chunked_;
+  std::uint64_t revision_ = 0;
+};
+
+}  // namespace chunkls
