@@ -9,13 +9,29 @@
 namespace chunkls {
 namespace {
 
+// Where the text's '\r' bytes are: found once per document, so checking a span costs
+// O(log n), not a scan of the span (nested spans on one line would make that quadratic).
+class CarriageReturns {
+ public:
+  explicit CarriageReturns(std::string_view text) {
+    for (std::size_t at = text.find('\r'); at != std::string_view::npos;
+         at = text.find('\r', at + 1)) {
+      at_.push_back(static_cast<std::uint32_t>(at));
+    }
+  }
+  bool any_in(std::uint32_t start, std::uint32_t end) const {
+    const auto it = std::lower_bound(at_.begin(), at_.end(), start);
+    return it != at_.end() && *it < end;
+  }
+
+ private:
+  std::vector<std::uint32_t> at_;
+};
+
 // Whether a fold spans more than one line. tree-sitter rows count '\n' only, so a span
 // that stays on one row but crosses a lone '\r' still covers several lines.
-bool multi_line(const Fold& f, std::string_view text) {
-  if (f.end_row > f.start_row) return true;
-  const std::uint32_t end = std::min<std::uint32_t>(f.end_byte, text.size());
-  return f.start_byte < end &&
-         text.substr(f.start_byte, end - f.start_byte).find('\r') != std::string_view::npos;
+bool multi_line(const Fold& f, const CarriageReturns& crs) {
+  return f.end_row > f.start_row || crs.any_in(f.start_byte, f.end_byte);
 }
 
 bool has_lone_cr(std::string_view text) {
@@ -66,7 +82,7 @@ bool starts_line(TSNode node, std::string_view text) {
 // Merges runs of nodes that follow each other on adjacent rows (and, for comments,
 // each on its own line) into one fold each.
 void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold>& out,
-               std::string_view text, bool own_line_only) {
+               std::string_view text, const CarriageReturns& crs, bool own_line_only) {
   std::size_t i = 0;
   while (i < nodes.size()) {
     std::size_t j = i;
@@ -81,7 +97,7 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
     }
     if (!own_line_only || starts_line(nodes[i], text)) {
       Fold f = fold_of(nodes[i], nodes[j], kind, text);
-      if (multi_line(f, text)) out.push_back(f);
+      if (multi_line(f, crs)) out.push_back(f);
     }
     i = j + 1;
   }
@@ -94,8 +110,8 @@ void FoldExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::s
     const TSQueryCapture& cap = match.captures[i];
     switch (query.capture(cap.index).role) {
       case CaptureRole::kFold: {
-        Fold f = fold_of(cap.node, cap.node, FoldKind::kBlock, text);
-        if (multi_line(f, text)) folds_.push_back(f);
+        // Kept or dropped in finish(), which knows where the text's '\r's are.
+        folds_.push_back(fold_of(cap.node, cap.node, FoldKind::kBlock, text));
         break;
       }
       case CaptureRole::kFoldComment:
@@ -123,11 +139,13 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
   std::vector<TSNode> imports = std::move(imports_);
   reset();
   deadline.check("building folds");
+  const CarriageReturns crs(text);
+  std::erase_if(folds, [&](const Fold& f) { return !multi_line(f, crs); });
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
     const Fold f{d.start.row,    d.end.row,    d.start_byte,    d.end_byte,
                  d.start.column, d.end.column, FoldKind::kBlock};
-    if (multi_line(f, text)) folds.push_back(f);
+    if (multi_line(f, crs)) folds.push_back(f);
   }
   auto by_start = [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); };
   std::sort(comments.begin(), comments.end(), by_start);
@@ -145,7 +163,7 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
         if (!open_regions.empty()) {
           Fold f = fold_of(open_regions.back(), comment, FoldKind::kRegion, text);
           open_regions.pop_back();
-          if (multi_line(f, text)) folds.push_back(f);
+          if (multi_line(f, crs)) folds.push_back(f);
         }
         break;
       case CommentMarker::kNone:
@@ -154,8 +172,8 @@ std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector
     }
   }
   deadline.check("building folds");
-  fold_runs(plain_comments, FoldKind::kComment, folds, text, /*own_line_only=*/true);
-  fold_runs(imports, FoldKind::kImports, folds, text, /*own_line_only=*/false);
+  fold_runs(plain_comments, FoldKind::kComment, folds, text, crs, /*own_line_only=*/true);
+  fold_runs(imports, FoldKind::kImports, folds, text, crs, /*own_line_only=*/false);
   if (has_lone_cr(text)) rows_to_lines(folds, text);
 
   deadline.check("building folds");

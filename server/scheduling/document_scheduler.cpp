@@ -45,11 +45,16 @@ DocumentScheduler::DocumentScheduler(const LanguageRegistry& languages, Responde
       posted_(asio::make_strand(pool_.get_executor())) {}
 
 DocumentScheduler::~DocumentScheduler() {
+  halt();
+  pool_.join();
+}
+
+void DocumentScheduler::halt() {
   stopping_->store(true);
   cancellations_.cancel_all();
   for (auto& [uri, gate] : gates_)
     gate->release();
-  pool_.join();
+  gates_.clear();
 }
 
 void DocumentScheduler::on_reader_thread() {
@@ -438,11 +443,7 @@ void DocumentScheduler::resume(const std::string& uri) {
 
 void DocumentScheduler::stop() {
   on_reader_thread();
-  stopping_->store(true);
-  cancellations_.cancel_all();
-  for (auto& [uri, gate] : gates_)
-    gate->release();
-  gates_.clear();
+  halt();
 }
 
 void DocumentScheduler::join() {

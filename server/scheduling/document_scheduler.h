@@ -107,6 +107,8 @@ class DocumentScheduler {
   struct Gate;  // a pause: a latch released by resume() or stop()
 
   void on_reader_thread();
+  // stop()'s work, also done by the destructor on whatever thread destroys us.
+  void halt();
   bool stopping() const { return stopping_->load(); }
   Deadline deadline_for(const CancellationToken& token) const;
   std::shared_ptr<DocumentSlot> slot_for(const std::string& uri);

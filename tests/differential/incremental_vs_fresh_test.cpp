@@ -33,6 +33,11 @@ struct Case {
   std::string encoding = "utf-16";
 };
 
+// ctest lists the case by its name, not by its bytes.
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.name;
+}
+
 std::string stdlib() {
   std::string out;
   if (FILE* pipe = popen(
