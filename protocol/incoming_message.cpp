@@ -46,19 +46,12 @@ IncomingMessage::~IncomingMessage() = default;
 
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // The code unit of a "\uXXXX" escape starting at json[at] (the backslash), or -1.
 int escaped_unit(std::string_view json, std::size_t at) {
   if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return -1;
   int unit = 0;
   for (std::size_t i = at + 2; i < at + 6; ++i) {
-    const int digit = hex_digit(json[i]);
+    const int digit = hex_value(json[i]);
     if (digit < 0) return -1;
     unit = unit * 16 + digit;
   }
