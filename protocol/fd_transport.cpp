@@ -8,12 +8,14 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <optional>
 #include <system_error>
 
@@ -31,6 +33,10 @@ FdTransport::FdTransport(int in_fd, int out_fd, bool owns_fds, std::size_t max_b
   if (::fstat(out_fd_, &info) == 0) {
     if (S_ISFIFO(info.st_mode)) out_kind_ = OutKind::kPipe;
     if (S_ISSOCK(info.st_mode)) out_kind_ = OutKind::kSocket;
+  }
+  if (out_kind_ == OutKind::kPipe) {
+    const int capacity = ::fcntl(out_fd_, F_GETPIPE_SZ);
+    pipe_capacity_ = capacity > 0 ? static_cast<std::size_t>(capacity) : 0;
   }
 }
 
@@ -103,35 +109,68 @@ std::optional<Frame> FdTransport::read() {
   }
 }
 
-bool FdTransport::write_all(std::string_view part) {
-  while (!part.empty()) {
-    if (!wait_ready(out_fd_, POLLOUT, /*for_write=*/true)) return false;
-    ssize_t n = -1;
-    switch (out_kind_) {
-      case OutKind::kSocket:
-        n = ::send(out_fd_, part.data(), part.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        break;
-      case OutKind::kPipe: {
-        // A blocking pipe takes a write whole or sleeps; once poll() saw room, PIPE_BUF
-        // bytes always fit, and an empty pipe takes its whole capacity.
-        std::size_t room = PIPE_BUF;
-        int queued = 0;
-        if (::ioctl(out_fd_, FIONREAD, &queued) == 0 && queued == 0) {
-          const int capacity = ::fcntl(out_fd_, F_GETPIPE_SZ);
-          if (capacity > 0) room = static_cast<std::size_t>(capacity);
-        }
-        n = ::write(out_fd_, part.data(), std::min(part.size(), room));
-        break;
+std::size_t FdTransport::room_now(bool polled) const {
+  constexpr std::size_t kAny = SIZE_MAX;
+  switch (out_kind_) {
+    case OutKind::kSocket:
+      return kAny;  // sent with MSG_DONTWAIT: never blocks
+    case OutKind::kPipe: {
+      // A blocking pipe takes a write whole or sleeps: an empty pipe takes its whole
+      // capacity, and once poll() saw room, PIPE_BUF bytes always fit.
+      int queued = 0;
+      if (pipe_capacity_ > 0 && ::ioctl(out_fd_, FIONREAD, &queued) == 0 && queued == 0) {
+        return pipe_capacity_;
       }
-      case OutKind::kOther:
-        n = ::write(out_fd_, part.data(), part.size());
-        break;
+      return polled ? PIPE_BUF : 0;
     }
-    if (n > 0) {
-      part.remove_prefix(static_cast<std::size_t>(n));
-    } else if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-      return false;  // EPIPE, ECONNRESET, or a descriptor that cannot be written at all
+    case OutKind::kOther:
+      return polled ? kAny : 0;
+  }
+  return 0;
+}
+
+bool FdTransport::write_all(std::string_view header, std::string_view body) {
+  std::array<std::string_view, 2> parts{header, body};
+  bool polled = false;
+  while (!parts[0].empty() || !parts[1].empty()) {
+    std::size_t room = room_now(polled);
+    if (room == 0) {
+      if (!wait_ready(out_fd_, POLLOUT, /*for_write=*/true)) return false;
+      polled = true;
+      continue;
     }
+    // Both parts in one call, up to `room` bytes.
+    std::array<iovec, 2> iov{};
+    int count = 0;
+    for (std::string_view part : parts) {
+      if (part.empty() || room == 0) continue;
+      const std::size_t n = std::min(part.size(), room);
+      iov[count++] = {const_cast<char*>(part.data()), n};
+      room -= n;
+    }
+    ssize_t n = -1;
+    if (out_kind_ == OutKind::kSocket) {
+      msghdr message{};
+      message.msg_iov = iov.data();
+      message.msg_iovlen = static_cast<std::size_t>(count);
+      n = ::sendmsg(out_fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } else {
+      n = ::writev(out_fd_, iov.data(), count);
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;  // EPIPE, ECONNRESET, ...
+      if (!wait_ready(out_fd_, POLLOUT, /*for_write=*/true)) return false;
+      polled = true;
+      continue;
+    }
+    auto written = static_cast<std::size_t>(n);
+    for (std::string_view& part : parts) {
+      const std::size_t taken = std::min(part.size(), written);
+      part.remove_prefix(taken);
+      written -= taken;
+    }
+    polled = false;
   }
   return true;
 }
@@ -140,7 +179,7 @@ void FdTransport::write(std::string_view body) {
   const std::string header = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   std::lock_guard lock(write_mutex_);
   if (peer_gone_.load()) return;
-  if (!write_all(header) || !write_all(body)) {
+  if (!write_all(header, body)) {
     // The client is gone, or stopped reading past the grace period: every later write
     // returns at once, and the reader stops.
     peer_gone_.store(true);

@@ -4,8 +4,9 @@
 // The descriptors may be blocking or not (a parent can hand us non-blocking pipes):
 // every read and write waits in poll(), so EAGAIN means "wait", never "closed". Only
 // end of file, EPIPE or ECONNRESET mean the client is gone; then reading stops too.
-// Writes never block outside poll() (pipes get at most PIPE_BUF bytes per write once
-// poll() says there is room, sockets MSG_DONTWAIT), so stop()'s grace bounds them.
+// Writes never block: an empty pipe takes its capacity, a pipe with data waits in poll()
+// and then takes PIPE_BUF bytes, sockets use MSG_DONTWAIT; so stop()'s grace bounds
+// them. The common case (the client keeps up) costs one writev per frame.
 //
 // Owns the descriptors only when told to (a socket); stdio is left open, with its flags
 // untouched. read() from one thread, write() and stop() from any thread.
@@ -42,14 +43,19 @@ class FdTransport final : public Transport {
   // Waits until `fd` is ready for `events`; false when the peer is gone, when reading
   // after stop(), or when a write has waited stop()'s grace period.
   bool wait_ready(int fd, short events, bool for_write) const;
-  // Writes all of `part` or returns false (peer gone, or given up after stop()).
-  bool write_all(std::string_view part);
+  // How many bytes a write may take now without blocking; 0: wait in poll() first.
+  // `polled`: poll() has just said the descriptor is writable.
+  std::size_t room_now(bool polled) const;
+  // Writes all of both parts (one frame) or returns false (peer gone, or given up after
+  // stop()). Tries the write first and waits in poll() only when it would block.
+  bool write_all(std::string_view header, std::string_view body);
   void wake();
 
   int in_fd_;
   int out_fd_;
   bool owns_fds_;
   OutKind out_kind_;
+  std::size_t pipe_capacity_ = 0;  // F_GETPIPE_SZ, read once
   int wake_fd_;  // an eventfd: readable once stop() was called or the peer is gone
   FrameDecoder decoder_;
   bool eof_ = false;

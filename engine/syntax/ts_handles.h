@@ -122,6 +122,9 @@ class TreeCursor {
   TSNode node() const { return ts_tree_cursor_current_node(&cursor_); }
   bool goto_first_child() { return ts_tree_cursor_goto_first_child(&cursor_); }
   bool goto_next_sibling() { return ts_tree_cursor_goto_next_sibling(&cursor_); }
+  bool goto_parent() { return ts_tree_cursor_goto_parent(&cursor_); }
+  // The field the current node fills in its parent, or null.
+  const char* field_name() const { return ts_tree_cursor_current_field_name(&cursor_); }
   // Pre-order step: first child, else next sibling, else an ancestor's next sibling.
   // False when the walk is over.
   bool next() {

@@ -63,12 +63,13 @@ constexpr std::uint32_t kMaxIndent = 64;
 
 // Iterative: a tree 100,000 levels deep must not exhaust the stack.
 void print_tree(std::ostream& out, TSNode root) {
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
-  std::uint32_t depth = 0;
+  TreeCursor cursor(root);
+  std::uint32_t depth = 0;  // named ancestors
   while (true) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_is_named(node)) {
-      const char* field = ts_tree_cursor_current_field_name(&cursor);
+    const TSNode node = cursor.node();
+    const bool named = ts_node_is_named(node);
+    if (named) {
+      const char* field = cursor.field_name();
       const TSPoint s = ts_node_start_point(node);
       const TSPoint e = ts_node_end_point(node);
       // Indentation stops growing at kMaxIndent levels (the depth is printed instead), so
@@ -79,20 +80,17 @@ void print_tree(std::ostream& out, TSNode root) {
                          deep, field ? field : "", field ? ": " : "", ts_node_type(node), s.row + 1,
                          s.column, e.row + 1, e.column, ts_node_is_missing(node) ? " MISSING" : "");
     }
-    // Anonymous nodes are not printed, and neither are their children (they have none
-    // that are named in any grammar we know), so depth counts named ancestors only.
-    if (ts_node_is_named(node) && ts_tree_cursor_goto_first_child(&cursor)) {
+    // Only named nodes are entered: anonymous ones are tokens, printed by no grammar we
+    // know with named children.
+    if (named && cursor.goto_first_child()) {
       ++depth;
       continue;
     }
-    bool moved = false;
-    while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor))) {
-      if (!ts_tree_cursor_goto_parent(&cursor)) break;
+    while (!cursor.goto_next_sibling()) {
+      if (!cursor.goto_parent()) return;
       --depth;
     }
-    if (!moved) break;
   }
-  ts_tree_cursor_delete(&cursor);
 }
 
 }  // namespace

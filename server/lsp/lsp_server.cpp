@@ -40,10 +40,12 @@ void LspServer::on_request(std::string method, Params (*read)(IncomingMessage&),
 
 template <typename Params>
 void LspServer::on_notification(std::string method, Params (*read)(IncomingMessage&),
-                                void (LspServer::*handle)(Params)) {
-  notifications_.emplace(std::move(method), [this, read, handle](IncomingMessage& message) {
-    (this->*handle)(read(message));
-  });
+                                void (LspServer::*handle)(Params), Carries carries) {
+  notifications_.emplace(std::move(method),
+                         NotificationHandler{[this, read, handle](IncomingMessage& message) {
+                                               (this->*handle)(read(message));
+                                             },
+                                             carries == Carries::kText});
 }
 
 void LspServer::register_methods() {
@@ -55,8 +57,10 @@ void LspServer::register_methods() {
   on_request("textDocument/selectionRange", &protocol::read_selection_range,
              &LspServer::selection_range);
   on_notification("initialized", &LspServer::no_params, &LspServer::nothing_to_do);
-  on_notification("textDocument/didOpen", &protocol::read_did_open, &LspServer::did_open);
-  on_notification("textDocument/didChange", &protocol::read_did_change, &LspServer::did_change);
+  on_notification("textDocument/didOpen", &protocol::read_did_open, &LspServer::did_open,
+                  Carries::kText);
+  on_notification("textDocument/didChange", &protocol::read_did_change, &LspServer::did_change,
+                  Carries::kText);
   on_notification("textDocument/didClose", &protocol::read_document_uri, &LspServer::did_close);
   // Edits come through didChange; a save changes nothing we serve.
   on_notification("textDocument/didSave", &LspServer::no_params, &LspServer::nothing_to_do);
@@ -186,12 +190,12 @@ void LspServer::dispatch_notification(IncomingMessage& message) {
     return;
   }
   try {
-    handler->second(message);
+    handler->second.handle(message);
   } catch (const std::exception& e) {
     // Notifications have no answer: the log is where a bad one goes. A text change we
     // could not read leaves the document out of sync, which the user must hear about.
     log_->warn("{} notification ignored: {}", method, e.what());
-    if (method == "textDocument/didOpen" || method == "textDocument/didChange") {
+    if (handler->second.carries_text) {
       std::optional<std::string> uri;
       try {
         uri = message.string_at("/params/textDocument/uri");

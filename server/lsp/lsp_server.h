@@ -67,7 +67,13 @@ class LspServer final : public Responder {
   enum class State : std::uint8_t { kUninitialized, kInitialized, kShutDown, kExited };
   using RequestHandler =
       std::function<void(const protocol::RequestId&, protocol::IncomingMessage&)>;
-  using NotificationHandler = std::function<void(protocol::IncomingMessage&)>;
+  struct NotificationHandler {
+    std::function<void(protocol::IncomingMessage&)> handle;
+    // It carries a document's text (didOpen, didChange): when it cannot be read, the
+    // document is out of sync.
+    bool carries_text = false;
+  };
+  enum class Carries : std::uint8_t { kNoText, kText };
 
   // The method table: each entry reads its typed params, then calls a member.
   template <typename Params>
@@ -75,7 +81,7 @@ class LspServer final : public Responder {
                   void (LspServer::*handle)(const protocol::RequestId&, Params));
   template <typename Params>
   void on_notification(std::string method, Params (*read)(protocol::IncomingMessage&),
-                       void (LspServer::*handle)(Params));
+                       void (LspServer::*handle)(Params), Carries carries = Carries::kNoText);
   void register_methods();
 
   void handle_body(std::string body);
