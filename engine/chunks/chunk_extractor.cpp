@@ -41,27 +41,29 @@ std::string collapse_whitespace(std::string_view s, std::size_t max_bytes) {
   return out;
 }
 
-// The signature: the definition's text up to its body (or its first line), without the
-// body opener.
-std::string detail_of(TSNode core, TSNode body, std::string_view text) {
+// Where the signature ends: the body's start, or the end of the definition's first line.
+std::uint32_t header_end(TSNode core, TSNode body, std::string_view text) {
+  if (!ts_node_is_null(body)) return ts_node_start_byte(body);
   const std::uint32_t start = ts_node_start_byte(core);
-  std::uint32_t end = ts_node_end_byte(core);
-  if (!ts_node_is_null(body)) {
-    end = ts_node_start_byte(body);
-  } else {
-    const std::string_view rest = slice(text, start, end);
-    const auto nl = rest.find('\n');
-    if (nl != std::string_view::npos) end = start + static_cast<std::uint32_t>(nl);
-  }
+  const std::uint32_t end = ts_node_end_byte(core);
+  const std::string_view rest = slice(text, start, end);
+  const auto nl = rest.find('\n');
+  return nl == std::string_view::npos ? end : start + static_cast<std::uint32_t>(nl);
+}
+
+// The signature: the definition's text up to `end` (header_end()), without the body
+// opener.
+std::string detail_of(TSNode core, std::uint32_t end, std::string_view text) {
+  const std::uint32_t start = ts_node_start_byte(core);
   // Comments between the header and the body (`def f():  # why`) are not signature.
   // A cursor, not ts_node_child(i), which costs O(i): a JSON object may have 100,000
   // children.
   std::string header;
   std::uint32_t at = start;
-  TSTreeCursor children = ts_tree_cursor_new(core);
-  for (bool more = ts_tree_cursor_goto_first_child(&children); more && at < end;
-       more = ts_tree_cursor_goto_next_sibling(&children)) {
-    const TSNode child = ts_tree_cursor_current_node(&children);
+  TreeCursor children(core);
+  for (bool more = children.goto_first_child(); more && at < end;
+       more = children.goto_next_sibling()) {
+    const TSNode child = children.node();
     const std::uint32_t child_start = ts_node_start_byte(child);
     if (child_start >= end) break;
     if (!ts_node_is_extra(child) || ts_node_has_error(child)) continue;  // keep error text
@@ -69,7 +71,6 @@ std::string detail_of(TSNode core, TSNode body, std::string_view text) {
     header += ' ';
     at = ts_node_end_byte(child);
   }
-  ts_tree_cursor_delete(&children);
   if (at < end) header += slice(text, at, end);
   std::string detail = collapse_whitespace(header, kMaxDetailBytes);
   while (!detail.empty() && (detail.back() == '{' || detail.back() == ':' || detail.back() == ' ' ||
@@ -136,6 +137,14 @@ TSNode first_attached_doc(TSNode outer, const std::unordered_set<const void*>& d
 }
 
 }  // namespace
+
+std::string sibling_key(ChunkKind kind, std::string_view name) {
+  std::string key;
+  key.reserve(name.size() + 1);
+  key.push_back(static_cast<char>(kind));
+  key.append(name);
+  return key;
+}
 
 std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
                      std::uint32_t ordinal) {
@@ -237,7 +246,7 @@ constexpr std::uint32_t kCheckEvery = 1024;  // deadline checks, in chunks
 }  // namespace
 
 ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view text,
-                                       std::string_view path, const ChunkLimits& limits,
+                                       const ChunkScope& scope, const ChunkLimits& limits,
                                        const Deadline& deadline) {
   const std::vector<Candidate> candidates = std::move(candidates_);
   const std::unordered_map<const void*, TSNode> wrappers = std::move(wrappers_);
@@ -282,6 +291,7 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
   ExtractedChunks out;
   // Reserved once: SiblingKey views into names must not move.
   out.chunks.reserve(std::min<std::size_t>(placed.size(), limits.max_chunks));
+  out.origins.reserve(out.chunks.capacity());
   std::vector<std::int32_t> open;  // indices of the kept chunks enclosing the current one
   std::unordered_map<SiblingKey, std::uint32_t, SiblingKeyHash> ordinals;
   for (std::size_t i = 0; i < placed.size(); ++i) {
@@ -293,7 +303,7 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
       open.pop_back();
     }
     // Everything inside a chunk that is left out is deeper still, so left out too.
-    if (open.size() >= limits.max_depth) {
+    if (scope.depth + open.size() >= limits.max_depth) {
       ++out.too_deep;
       continue;
     }
@@ -315,21 +325,29 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
       const std::string& fallback = query.pattern(c.pattern).default_name;
       chunk.name = fallback.empty() ? "<anonymous>" : fallback;
     }
-    chunk.detail = detail_of(c.core, c.body, text);
-    chunk.depth = static_cast<std::uint32_t>(open.size());
-    std::string_view scope = path;
+    const std::uint32_t header = header_end(c.core, c.body, text);
+    chunk.detail = detail_of(c.core, header, text);
+    chunk.depth = scope.depth + static_cast<std::uint32_t>(open.size());
+    std::string_view id_scope = scope.id;
     if (!open.empty()) {
       const Chunk& parent = out.chunks[static_cast<std::size_t>(open.back())];
       chunk.parent = open.back();
       chunk.parent_id = parent.id;
-      scope = parent.id;
+      id_scope = parent.id;
+    } else {
+      chunk.parent_id = scope.parent_id;
     }
     const std::string_view bytes = slice(text, chunk.range.start_byte, chunk.range.end_byte);
     chunk.content_hash = XXH3_64bits(bytes.data(), bytes.size());
     out.chunks.push_back(std::move(chunk));
+    out.origins.push_back({c.pattern, header});
     Chunk& kept = out.chunks.back();
-    const std::uint32_t ordinal = ordinals[SiblingKey{kept.parent, kept.kind, kept.name}]++;
-    kept.id = chunk_id(scope, kept.kind, kept.name, ordinal);
+    std::uint32_t ordinal = ordinals[SiblingKey{kept.parent, kept.kind, kept.name}]++;
+    if (kept.parent < 0 && scope.earlier != nullptr) {
+      const auto earlier = scope.earlier->find(sibling_key(kept.kind, kept.name));
+      if (earlier != scope.earlier->end()) ordinal += earlier->second;
+    }
+    kept.id = chunk_id(id_scope, kept.kind, kept.name, ordinal);
     open.push_back(static_cast<std::int32_t>(out.chunks.size() - 1));
   }
   return out;

@@ -2,12 +2,14 @@
 // attached docs and decorators, nesting, qualified names, stable ids and content hashes.
 //
 // The Chunker walks the tree once with the combined query and hands each chunk match to
-// add(); finish() builds the chunks and resets for the next document. Linear in the
+// add(); finish() builds the chunks and resets for the next document (or for the next
+// window of one: a ChunkScope says where the chunks it builds will sit). Linear in the
 // number of chunks: nothing is copied per nesting level (ids come from the parent's id,
 // qualified names are built on demand), and the ChunkLimits bound depth and count.
 // One instance per thread (it is part of a Chunker).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,8 +21,30 @@
 
 namespace chunkls {
 
+// What an incremental update needs to know of a chunk beyond the Chunk itself.
+struct ChunkOrigin {
+  std::uint32_t pattern = 0;     // the query pattern that made it
+  std::uint32_t header_end = 0;  // where its signature ends: the body's start, or the
+                                 // end of the definition's first line
+  friend bool operator==(const ChunkOrigin&, const ChunkOrigin&) = default;
+};
+
+// How many earlier siblings share a kind and name (keys from sibling_key()).
+using SiblingCounts = std::unordered_map<std::string, std::uint32_t>;
+std::string sibling_key(ChunkKind kind, std::string_view name);
+
+// Where the chunks finish() builds will sit: under which chunk, at which depth, after
+// which siblings. The default is a whole document.
+struct ChunkScope {
+  std::string_view id;                     // the enclosing chunk's id, or the path
+  std::string_view parent_id;              // empty at top level
+  std::uint32_t depth = 0;                 // the depth of the outermost chunks built
+  const SiblingCounts* earlier = nullptr;  // siblings before them, for ordinals
+};
+
 struct ExtractedChunks {
-  std::vector<Chunk> chunks;
+  std::vector<Chunk> chunks;         // outermost ones have parent -1 (the scope's)
+  std::vector<ChunkOrigin> origins;  // one per chunk
   std::uint64_t too_deep = 0;        // left out: nested deeper than ChunkLimits::max_depth
   std::uint64_t over_the_count = 0;  // left out: past ChunkLimits::max_chunks
 };
@@ -32,6 +56,10 @@ class ChunkExtractor {
   // `path` only feeds the stable ids. Throws like Deadline::give_up() when the
   // deadline passes (and resets).
   ExtractedChunks finish(const QuerySet& query, std::string_view text, std::string_view path,
+                         const ChunkLimits& limits, const Deadline& deadline) {
+    return finish(query, text, ChunkScope{.id = path}, limits, deadline);
+  }
+  ExtractedChunks finish(const QuerySet& query, std::string_view text, const ChunkScope& scope,
                          const ChunkLimits& limits, const Deadline& deadline);
   // Forgets what add() collected (a walk that was cancelled).
   void reset();

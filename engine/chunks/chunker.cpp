@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <utility>
+
+#include "engine/chunks/node_range.h"
 
 namespace chunkls {
 
@@ -56,8 +59,10 @@ ChunkedText Chunker::chunk_tree(const Language& language, Tree tree, std::string
     out.chunks = std::move(extracted.chunks);
     out.omitted_too_deep = extracted.too_deep;
     out.omitted_over_the_count = extracted.over_the_count;
+    out.origins = std::move(extracted.origins);
     out.limits = limits_;
-    out.folds = folds_.finish(text, out.chunks, deadline);
+    out.fold_parts = folds_.take();
+    out.folds = combine_folds(out.fold_parts, out.chunks, text, deadline);
   } catch (...) {
     // Drop what was collected so the next document starts clean.
     chunks_.reset();
@@ -87,30 +92,133 @@ void Chunker::walk_full(const QuerySet& queries, TSNode root, std::string_view t
   if (cursor_.cancelled()) deadline.give_up("matching the queries");
 }
 
+template <typename Sink>
+void Chunker::run_plan_at(TSNode node, const QuerySet& queries, const Deadline& deadline,
+                          Sink&& sink) {
+  const QueryPlan::NodePlan* here = queries.plan().at(node);
+  if (here == nullptr) return;
+  if (here->run_query) {
+    cursor_.exec(queries.get(), node, deadline);
+    TSQueryMatch match;
+    while (cursor_.next_match(&match))
+      sink(match);
+  }
+  for (const QueryPlan::SimpleCapture& simple : here->captures) {
+    TSQueryCapture capture{node, simple.capture};
+    const TSQueryMatch match{0, static_cast<std::uint16_t>(simple.pattern), 1, &capture};
+    sink(match);
+  }
+}
+
 void Chunker::walk_planned(const QuerySet& queries, TSNode root, std::string_view text,
                            const Deadline& deadline) {
-  const QueryPlan& plan = queries.plan();
   cursor_.set_max_start_depth(0);
   TreeCursor walker(root);
   std::uint32_t visited = 0;
+  auto to_extractors = [&](const TSQueryMatch& match) { dispatch(match, queries, text); };
   do {
-    const TSNode node = walker.node();
-    if (const QueryPlan::NodePlan* here = plan.at(node)) {
-      if (here->run_query) {
-        cursor_.exec(queries.get(), node, deadline);
-        TSQueryMatch match;
-        while (cursor_.next_match(&match))
-          dispatch(match, queries, text);
-      }
-      for (const QueryPlan::SimpleCapture& simple : here->captures) {
-        TSQueryCapture capture{node, simple.capture};
-        const TSQueryMatch match{0, static_cast<std::uint16_t>(simple.pattern), 1, &capture};
-        dispatch(match, queries, text);
-      }
-    }
+    run_plan_at(walker.node(), queries, deadline, to_extractors);
     if ((++visited & 4095) == 0 && deadline.expired()) cursor_.cancel();
     if (cursor_.cancelled()) deadline.give_up("matching the queries");
   } while (walker.next());
+}
+
+WindowChunks Chunker::chunk_window(const Language& language, TSNode container,
+                                   std::span<const TSNode> children, std::string_view text,
+                                   const ChunkScope& scope, const Deadline& deadline) {
+  const QuerySet& queries = language.queries();
+  if (!queries.plan().usable()) throw ChunkError("the queries of this language have no plan");
+  WindowChunks out;
+  if (children.empty()) return out;
+  const std::uint32_t window_start = ts_node_start_byte(children.front());
+  const std::uint32_t window_end = ts_node_end_byte(children.back());
+  std::vector<TSNode> chain;  // the container, then each ancestor up to the root
+  for (TSNode n = container; !ts_node_is_null(n); n = ts_node_parent(n))
+    chain.push_back(n);
+  auto on_chain = [&](TSNode n) {
+    return std::any_of(chain.begin(), chain.end(), [&](TSNode c) { return ts_node_eq(c, n); });
+  };
+  auto inside = [&](TSNode n) {
+    return ts_node_start_byte(n) >= window_start && ts_node_end_byte(n) <= window_end &&
+           !on_chain(n);
+  };
+  struct Found {
+    TSNode node;
+    AncestorChunk chunk;
+  };
+  std::vector<Found> ancestors;
+  // What the patterns rooted on the chain capture: inside the window it goes to the
+  // extractors, on the chain it is reported, elsewhere (siblings of the window) it
+  // belongs to chunks the caller keeps.
+  auto sort_out = [&](const TSQueryMatch& match) {
+    if (!queries.predicates_hold(match, text)) return;
+    if (queries.is_fold_pattern(match.pattern_index)) {
+      for (std::uint16_t i = 0; i < match.capture_count; ++i) {
+        const TSQueryCapture& cap = match.captures[i];
+        const TSQueryMatch one{match.id, match.pattern_index, 1, &cap};
+        if (inside(cap.node)) {
+          folds_.add(one, queries, text);
+        } else if (on_chain(cap.node)) {
+          ancestor_folds_.add(one, queries, text);
+        }
+      }
+      return;
+    }
+    const TSQueryCapture* core = nullptr;
+    bool any_inside = false, any_chain = false;
+    for (std::uint16_t i = 0; i < match.capture_count; ++i) {
+      const TSQueryCapture& cap = match.captures[i];
+      const CaptureRole role = queries.capture(cap.index).role;
+      if (role == CaptureRole::kChunk) core = &cap;
+      if (role == CaptureRole::kWrapper || role == CaptureRole::kWrapped ||
+          role == CaptureRole::kDoc) {
+        (inside(cap.node) ? any_inside : any_chain) = true;
+      }
+    }
+    if (core != nullptr) {
+      if (inside(core->node)) {
+        chunks_.add(match, queries, text);
+      } else if (on_chain(core->node)) {
+        const ChunkKind kind = queries.capture(core->index).kind;
+        auto same = std::find_if(ancestors.begin(), ancestors.end(),
+                                 [&](const Found& f) { return ts_node_eq(f.node, core->node); });
+        if (same == ancestors.end()) {
+          ancestors.push_back(
+              {core->node, {node_range(core->node, text), kind, match.pattern_index}});
+        } else if (match.pattern_index < same->chunk.pattern) {
+          same->chunk.kind = kind;
+          same->chunk.pattern = match.pattern_index;
+        }
+      }
+      return;
+    }
+    // Wrappers and docs: a chunk inside the window wrapped from outside it cannot be
+    // rebuilt from the window alone.
+    if (any_inside && any_chain) out.crossed = true;
+    if (any_inside) chunks_.add(match, queries, text);
+  };
+  try {
+    cursor_.set_max_start_depth(0);
+    for (const TSNode& child : children)
+      walk_planned(queries, child, text, deadline);
+    for (const TSNode& node : chain)
+      run_plan_at(node, queries, deadline, sort_out);
+    if (cursor_.cancelled()) deadline.give_up("matching the queries");
+    out.chunks = chunks_.finish(queries, text, scope, limits_, deadline);
+    out.fold_parts = folds_.take();
+    out.ancestor_fold_parts = ancestor_folds_.take();
+  } catch (...) {
+    chunks_.reset();
+    folds_.reset();
+    ancestor_folds_.reset();
+    throw;
+  }
+  std::sort(ancestors.begin(), ancestors.end(), [](const Found& a, const Found& b) {
+    return a.chunk.definition.start_byte < b.chunk.definition.start_byte;
+  });
+  for (const Found& found : ancestors)
+    out.ancestor_chunks.push_back(found.chunk);
+  return out;
 }
 
 }  // namespace chunkls

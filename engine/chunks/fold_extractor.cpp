@@ -17,8 +17,11 @@ class CarriageReturns {
     for (std::size_t at = text.find('\r'); at != std::string_view::npos;
          at = text.find('\r', at + 1)) {
       at_.push_back(static_cast<std::uint32_t>(at));
+      if (at + 1 >= text.size() || text[at + 1] != '\n') any_lone_ = true;
     }
   }
+  // Whether some '\r' ends a line on its own (not in "\r\n").
+  bool any_lone() const { return any_lone_; }
   bool any_in(std::uint32_t start, std::uint32_t end) const {
     const auto it = std::lower_bound(at_.begin(), at_.end(), start);
     return it != at_.end() && *it < end;
@@ -26,20 +29,13 @@ class CarriageReturns {
 
  private:
   std::vector<std::uint32_t> at_;
+  bool any_lone_ = false;
 };
 
 // Whether a fold spans more than one line. tree-sitter rows count '\n' only, so a span
 // that stays on one row but crosses a lone '\r' still covers several lines.
 bool multi_line(const Fold& f, const CarriageReturns& crs) {
   return f.end_row > f.start_row || crs.any_in(f.start_byte, f.end_byte);
-}
-
-bool has_lone_cr(std::string_view text) {
-  for (std::size_t at = text.find('\r'); at != std::string_view::npos;
-       at = text.find('\r', at + 1)) {
-    if (at + 1 >= text.size() || text[at + 1] != '\n') return true;
-  }
-  return false;
 }
 
 // With lone '\r' line breaks, rows become LSP lines (what clients fold by), so one fold
@@ -56,20 +52,14 @@ void rows_to_lines(std::vector<Fold>& folds, std::string_view text) {
   std::erase_if(folds, [](const Fold& f) { return f.end_row <= f.start_row; });
 }
 
-Fold fold_of(TSNode first, TSNode last, FoldKind kind, std::string_view text) {
-  const TextRange r = span_range(first, last, text);
-  return {r.start.row, r.end.row, r.start_byte, r.end_byte, r.start.column, r.end.column, kind};
+Fold fold_between(const TextRange& first, const TextRange& last, FoldKind kind) {
+  return {first.start.row, last.end.row, first.start_byte, last.end_byte, first.start.column,
+          last.end.column, kind};
 }
 
-std::string_view node_text(TSNode node, std::string_view text) {
-  const std::uint32_t start = std::min<std::uint32_t>(ts_node_start_byte(node), text.size());
-  const std::uint32_t end = std::clamp<std::uint32_t>(ts_node_end_byte(node), start, text.size());
-  return text.substr(start, end - start);
-}
-
-// True when nothing but blanks precedes the node on its line.
-bool starts_line(TSNode node, std::string_view text) {
-  std::uint32_t at = std::min<std::uint32_t>(ts_node_start_byte(node), text.size());
+// True when nothing but blanks precedes `byte` on its line.
+bool starts_line(std::uint32_t byte, std::string_view text) {
+  std::uint32_t at = std::min<std::uint32_t>(byte, text.size());
   while (at > 0) {
     const char c = text[at - 1];
     if (c == '\n' || c == '\r') return true;
@@ -79,24 +69,25 @@ bool starts_line(TSNode node, std::string_view text) {
   return true;
 }
 
-// Merges runs of nodes that follow each other on adjacent rows (and, for comments,
+// Merges runs of parts that follow each other on adjacent rows (and, for comments,
 // each on its own line) into one fold each.
-void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold>& out,
+template <typename Part>
+void fold_runs(const std::vector<const Part*>& parts, FoldKind kind, std::vector<Fold>& out,
                std::string_view text, const CarriageReturns& crs, bool own_line_only) {
   std::size_t i = 0;
-  while (i < nodes.size()) {
+  while (i < parts.size()) {
     std::size_t j = i;
-    while (j + 1 < nodes.size()) {
-      const TSNode cur = nodes[j];
-      const TSNode next = nodes[j + 1];
-      const bool adjacent = ts_node_start_point(next).row <= node_range(cur, text).end.row + 1 &&
-                            ts_node_start_byte(next) >= ts_node_end_byte(cur);
+    while (j + 1 < parts.size()) {
+      const Part& cur = *parts[j];
+      const Part& next = *parts[j + 1];
+      const bool adjacent =
+          next.range.start.row <= cur.range.end.row + 1 && next.range.start_byte >= cur.raw_end;
       if (!adjacent) break;
-      if (own_line_only && !starts_line(next, text)) break;
+      if (own_line_only && !starts_line(next.range.start_byte, text)) break;
       ++j;
     }
-    if (!own_line_only || starts_line(nodes[i], text)) {
-      Fold f = fold_of(nodes[i], nodes[j], kind, text);
+    if (!own_line_only || starts_line(parts[i]->range.start_byte, text)) {
+      Fold f = fold_between(parts[i]->range, parts[j]->range, kind);
       if (multi_line(f, crs)) out.push_back(f);
     }
     i = j + 1;
@@ -105,20 +96,43 @@ void fold_runs(const std::vector<TSNode>& nodes, FoldKind kind, std::vector<Fold
 
 }  // namespace
 
+void FoldParts::sort() {
+  auto by_start = [](const auto& a, const auto& b) {
+    return a.range.start_byte < b.range.start_byte;
+  };
+  std::stable_sort(blocks.begin(), blocks.end(),
+                   [](const Fold& a, const Fold& b) { return a.start_byte < b.start_byte; });
+  std::stable_sort(comments.begin(), comments.end(), by_start);
+  std::stable_sort(imports.begin(), imports.end(), by_start);
+}
+
+void FoldParts::clear() {
+  blocks.clear();
+  comments.clear();
+  imports.clear();
+}
+
 void FoldExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::string_view text) {
   for (std::uint16_t i = 0; i < match.capture_count; ++i) {
     const TSQueryCapture& cap = match.captures[i];
     switch (query.capture(cap.index).role) {
       case CaptureRole::kFold: {
-        // Kept or dropped in finish(), which knows where the text's '\r's are.
-        folds_.push_back(fold_of(cap.node, cap.node, FoldKind::kBlock, text));
+        // Kept or dropped in combine_folds(), which knows where the text's '\r's are.
+        const TextRange r = node_range(cap.node, text);
+        parts_.blocks.push_back(fold_between(r, r, FoldKind::kBlock));
         break;
       }
-      case CaptureRole::kFoldComment:
-        comments_.push_back(cap.node);
+      case CaptureRole::kFoldComment: {
+        const TextRange r = node_range(cap.node, text);
+        const std::uint32_t start = std::min<std::uint32_t>(r.start_byte, text.size());
+        const std::uint32_t end =
+            std::clamp<std::uint32_t>(ts_node_end_byte(cap.node), start, text.size());
+        parts_.comments.push_back(
+            {r, ts_node_end_byte(cap.node), comment_marker(text.substr(start, end - start))});
         break;
+      }
       case CaptureRole::kFoldImports:
-        imports_.push_back(cap.node);
+        parts_.imports.push_back({node_range(cap.node, text), ts_node_end_byte(cap.node)});
         break;
       default:
         break;
@@ -126,55 +140,58 @@ void FoldExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::s
   }
 }
 
-void FoldExtractor::reset() {
-  folds_.clear();
-  comments_.clear();
-  imports_.clear();
+FoldParts FoldExtractor::take() {
+  FoldParts out = std::move(parts_);
+  parts_.clear();
+  out.sort();
+  return out;
 }
 
-std::vector<Fold> FoldExtractor::finish(std::string_view text, const std::vector<Chunk>& chunks,
-                                        const Deadline& deadline) {
-  std::vector<Fold> folds = std::move(folds_);
-  std::vector<TSNode> comments = std::move(comments_);
-  std::vector<TSNode> imports = std::move(imports_);
-  reset();
+std::vector<Fold> combine_folds(const FoldParts& parts, const std::vector<Chunk>& chunks,
+                                std::string_view text, const Deadline& deadline) {
   deadline.check("building folds");
   const CarriageReturns crs(text);
-  std::erase_if(folds, [&](const Fold& f) { return !multi_line(f, crs); });
+  std::vector<Fold> folds;
+  folds.reserve(parts.blocks.size() + chunks.size() + parts.comments.size() / 2);
+  for (const Fold& f : parts.blocks) {
+    if (multi_line(f, crs)) folds.push_back(f);
+  }
   for (const Chunk& chunk : chunks) {
     const TextRange& d = chunk.definition;
     const Fold f{d.start.row,    d.end.row,    d.start_byte,    d.end_byte,
                  d.start.column, d.end.column, FoldKind::kBlock};
     if (multi_line(f, crs)) folds.push_back(f);
   }
-  auto by_start = [](TSNode a, TSNode b) { return ts_node_start_byte(a) < ts_node_start_byte(b); };
-  std::sort(comments.begin(), comments.end(), by_start);
-  std::sort(imports.begin(), imports.end(), by_start);
 
   // Region markers pair up like brackets; the rest of the comments fold in runs.
-  std::vector<TSNode> plain_comments;
-  std::vector<TSNode> open_regions;
-  for (TSNode comment : comments) {
-    switch (comment_marker(node_text(comment, text))) {
+  std::vector<const CommentPart*> plain_comments;
+  std::vector<const CommentPart*> open_regions;
+  plain_comments.reserve(parts.comments.size());
+  for (const CommentPart& comment : parts.comments) {
+    switch (comment.marker) {
       case CommentMarker::kRegionStart:
-        open_regions.push_back(comment);
+        open_regions.push_back(&comment);
         break;
       case CommentMarker::kRegionEnd:
         if (!open_regions.empty()) {
-          Fold f = fold_of(open_regions.back(), comment, FoldKind::kRegion, text);
+          Fold f = fold_between(open_regions.back()->range, comment.range, FoldKind::kRegion);
           open_regions.pop_back();
           if (multi_line(f, crs)) folds.push_back(f);
         }
         break;
       case CommentMarker::kNone:
-        plain_comments.push_back(comment);
+        plain_comments.push_back(&comment);
         break;
     }
   }
   deadline.check("building folds");
   fold_runs(plain_comments, FoldKind::kComment, folds, text, crs, /*own_line_only=*/true);
+  std::vector<const ImportPart*> imports;
+  imports.reserve(parts.imports.size());
+  for (const ImportPart& part : parts.imports)
+    imports.push_back(&part);
   fold_runs(imports, FoldKind::kImports, folds, text, crs, /*own_line_only=*/false);
-  if (has_lone_cr(text)) rows_to_lines(folds, text);
+  if (crs.any_lone()) rows_to_lines(folds, text);
 
   deadline.check("building folds");
   // One fold per start row: the widest; on a tie the more telling kind (region,

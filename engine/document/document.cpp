@@ -3,20 +3,62 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <utility>
+
+#include "engine/document/chunk_update.h"
 
 namespace chunkls {
 
 namespace {
 
-std::uint64_t effective_limit(const DocumentLimits& limits) {
-  return std::min(limits.max_bytes, kMaxDocumentBytesCeiling);
+// Throws DocumentTooLarge when a text of `bytes` would not fit.
+void check_size(std::uint64_t bytes, const DocumentLimits& limits) {
+  const std::uint64_t limit = std::min(limits.max_bytes, kMaxDocumentBytesCeiling);
+  if (bytes > limit) throw DocumentTooLarge(bytes, limit);
+}
+
+const std::string& checked(const std::string& text, const DocumentLimits& limits) {
+  check_size(text.size(), limits);
+  return text;
 }
 
 TSPoint to_ts(Point p) {
   return TSPoint{p.row, p.column};
+}
+
+Point from_ts(TSPoint p) {
+  return Point{p.row, p.column};
+}
+
+TSInputEdit to_input(const EditSpan& e) {
+  return TSInputEdit{e.start,
+                     e.old_end,
+                     e.new_end,
+                     to_ts(e.start_point),
+                     to_ts(e.old_end_point),
+                     to_ts(e.new_end_point)};
+}
+
+using Span = std::pair<std::uint32_t, std::uint32_t>;
+
+// The top-level constructs of a tree that hold syntax errors.
+std::vector<Span> constructs_with_errors(const Tree& tree) {
+  std::vector<Span> out;
+  TreeCursor cursor(tree.root());
+  if (!cursor.goto_first_child()) return out;
+  do {
+    const TSNode node = cursor.node();
+    if (ts_node_has_error(node)) out.emplace_back(ts_node_start_byte(node), ts_node_end_byte(node));
+  } while (cursor.goto_next_sibling());
+  return out;
+}
+
+bool touches(const Span& span, std::uint32_t start, std::uint32_t end) {
+  return span.second >= start && span.first <= end;
 }
 
 }  // namespace
@@ -31,13 +73,8 @@ Document::Document(const Language& language, std::string text, std::string path,
       limits_(limits),
       path_(std::move(path)),
       text_(std::move(text)),
-      lines_(""),
-      chunker_(Chunker::Walk::kPlanned, limits.chunks) {
-  if (text_.size() > effective_limit(limits_)) {
-    throw DocumentTooLarge(text_.size(), effective_limit(limits_));
-  }
-  lines_ = LineIndex(text_);
-}
+      lines_(checked(text_, limits_)),
+      chunker_(Chunker::Walk::kPlanned, limits.chunks) {}
 
 void Document::parse(const Tree* old, const Deadline& deadline) {
   (void)language_->queries();  // like Chunker: query errors surface before parsing
@@ -58,7 +95,7 @@ void Document::parse(const Tree* old, const Deadline& deadline) {
 void Document::changed() {
   ++revision_;
   reparse_pending_ = true;
-  chunked_.reset();
+  chunked_current_ = false;
 }
 
 void Document::edit(const TextEdit& edit) {
@@ -69,10 +106,7 @@ void Document::edit(const TextEdit& edit) {
     throw std::invalid_argument(
         fmt::format("edit range [{}, {}) is reversed", edit.start_byte, edit.old_end_byte));
   }
-  const std::uint64_t new_size = std::uint64_t{size} - (old_end - start) + edit.new_text.size();
-  if (new_size > effective_limit(limits_)) {
-    throw DocumentTooLarge(new_size, effective_limit(limits_));
-  }
+  check_size(std::uint64_t{size} - (old_end - start) + edit.new_text.size(), limits_);
   const auto inserted = static_cast<std::uint32_t>(edit.new_text.size());
   TSInputEdit input{};
   input.start_byte = start;
@@ -85,6 +119,15 @@ void Document::edit(const TextEdit& edit) {
   lines_.apply_edit(start, old_end, text_, inserted);
   input.new_end_point = to_ts(lines_.ts_point(input.new_end_byte, text_));
   if (tree_) ts_tree_edit(tree_.get(), &input);
+  if (chunked_) {
+    const EditSpan span{start,
+                        old_end,
+                        input.new_end_byte,
+                        from_ts(input.start_point),
+                        from_ts(input.old_end_point),
+                        from_ts(input.new_end_point)};
+    since_chunked_ = since_chunked_ ? since_chunked_->then(span) : span;
+  }
   changed();
 }
 
@@ -97,58 +140,161 @@ void Document::reparse(const Deadline& deadline) {
   fresh_parse_due_ = ts_node_has_error(tree_.root());
 }
 
+void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& deadline) {
+  for (const Span& span : spans) {
+    // An edit that replaces the span with itself: its nodes cannot be reused.
+    TSInputEdit again{};
+    again.start_byte = span.first;
+    again.old_end_byte = span.second;
+    again.new_end_byte = span.second;
+    again.start_point = to_ts(lines_.ts_point(span.first, text_));
+    again.old_end_point = to_ts(lines_.ts_point(span.second, text_));
+    again.new_end_point = again.old_end_point;
+    ts_tree_edit(tree_.get(), &again);
+  }
+  reparse_pending_ = true;  // if the parse gives up, the next one redoes them
+  parse(&tree_, deadline);
+  fresh_parse_due_ = ts_node_has_error(tree_.root());  // others may still be as edited
+  stats_.constructs_reparsed += spans.size();
+}
+
 const Tree& Document::canonical_tree(const Deadline& deadline) {
   reparse(deadline);
   if (!fresh_parse_due_) return tree_;
   // Parse the top-level constructs that hold errors again without reusing any of their
   // subtrees, as a fresh parse would; the error-free rest is what a fresh parse gives.
-  std::vector<ByteSpan> refresh;
-  const bool root_is_error = ts_node_is_error(tree_.root());
-  TreeCursor cursor(tree_.root());
-  if (!root_is_error && cursor.goto_first_child()) {
-    do {
-      const TSNode node = cursor.node();
-      if (ts_node_has_error(node)) {
-        refresh.push_back({ts_node_start_byte(node), ts_node_end_byte(node)});
-      }
-    } while (cursor.goto_next_sibling());
-  }
-  if (root_is_error) {
+  if (ts_node_is_error(tree_.root())) {
     parse(nullptr, deadline);  // the root is the error: nothing to keep
-  } else if (!refresh.empty()) {
-    for (const ByteSpan& span : refresh) {
-      // An edit that replaces the span with itself: its nodes cannot be reused.
-      TSInputEdit again{};
-      again.start_byte = span.start;
-      again.old_end_byte = span.end;
-      again.new_end_byte = span.end;
-      again.start_point = to_ts(lines_.ts_point(span.start, text_));
-      again.old_end_point = to_ts(lines_.ts_point(span.end, text_));
-      again.new_end_point = again.old_end_point;
-      ts_tree_edit(tree_.get(), &again);
-    }
-    parse(&tree_, deadline);
+  } else if (const std::vector<Span> refresh = constructs_with_errors(tree_); !refresh.empty()) {
+    reparse_spans(refresh, deadline);
   }
   fresh_parse_due_ = false;
   return tree_;
 }
 
-void Document::replace(std::string text) {
-  if (text.size() > effective_limit(limits_)) {
-    throw DocumentTooLarge(text.size(), effective_limit(limits_));
+bool Document::update_chunks(const Deadline& deadline) {
+  reparse(deadline);
+  if (ts_node_is_error(tree_.root())) return false;
+  EditSpan dirty = *since_chunked_;
+  auto widen = [&](std::uint32_t start, std::uint32_t end) {
+    if (start < dirty.start) {
+      dirty.start = start;
+      dirty.start_point = lines_.ts_point(start, text_);
+    }
+    if (end > dirty.new_end) {
+      const Point at = lines_.ts_point(end, text_);
+      dirty.old_end = static_cast<std::uint32_t>(std::int64_t{end} - dirty.delta());
+      dirty.old_end_point = dirty.unshift(at);
+      dirty.new_end = end;
+      dirty.new_end_point = at;
+    }
+  };
+  // The tree the chunks came from, edited like the text since.
+  Tree before = chunked_->tree;
+  const TSInputEdit moved = to_input(dirty);
+  ts_tree_edit(before.get(), &moved);
+  std::vector<Span> reparsed;
+  for (int round = 0; round < 4; ++round) {
+    // Constructs with errors the changes reach are parsed again as a fresh parse would;
+    // the others keep the chunks their canonical parse gave before.
+    std::vector<Span> touched, untouched;
+    for (const Span& span : constructs_with_errors(tree_)) {
+      const bool done = std::any_of(reparsed.begin(), reparsed.end(), [&](const Span& r) {
+        return r.first < span.second && span.first < r.second;
+      });
+      if (done) continue;  // parsed again in this call: as a fresh parse gives it
+      const bool reach = touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
+      (reach ? touched : untouched).push_back(span);
+    }
+    if (!touched.empty()) {
+      // All of them in one parse: a parse breaks down every node with an error, so one
+      // parsed earlier in this call would be parsed again reusing its pieces.
+      reparsed.insert(reparsed.end(), touched.begin(), touched.end());
+      reparse_spans(reparsed, deadline);
+      continue;  // the spans may have moved: look again
+    }
+    std::uint32_t count = 0;
+    const std::unique_ptr<TSRange, decltype(&std::free)> changed(
+        ts_tree_get_changed_ranges(before.get(), tree_.get(), &count), &std::free);
+    const EditSpan edits = dirty;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const TSRange& r = changed.get()[i];
+      const bool inside_untouched =
+          std::any_of(untouched.begin(), untouched.end(), [&](const Span& span) {
+            return r.start_byte >= span.first && r.end_byte <= span.second;
+          });
+      if (!inside_untouched) widen(r.start_byte, r.end_byte);
+    }
+    if (!(dirty == edits)) {
+      // The structure changed beyond the edits: a wider reach may touch more constructs
+      // with errors. The old tree is edited once, by the span as it ends up.
+      if (std::any_of(untouched.begin(), untouched.end(), [&](const Span& span) {
+            return touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
+          })) {
+        before = chunked_->tree;
+        const TSInputEdit again = to_input(dirty);
+        ts_tree_edit(before.get(), &again);
+        continue;
+      }
+    }
+    std::optional<ChunkSplice> splice =
+        plan_chunk_update(chunker_, *language_, *chunked_, tree_, text_, path_, dirty, deadline);
+    if (!splice) return false;
+    // The window must not read a construct whose tree is not what a fresh parse gives.
+    const std::uint32_t window_start = splice->window_start;
+    const std::uint32_t window_end = splice->window_end;
+    if (std::any_of(untouched.begin(), untouched.end(),
+                    [&](const Span& span) { return touches(span, window_start, window_end); })) {
+      widen(window_start, window_end);
+      before = chunked_->tree;
+      const TSInputEdit again = to_input(dirty);
+      ts_tree_edit(before.get(), &again);
+      continue;
+    }
+    stats_.chunks_rebuilt += splice->window.chunks.chunks.size();
+    try {
+      apply_chunk_update(*chunked_, std::move(*splice), tree_, text_, path_, dirty);
+    } catch (...) {
+      chunked_.reset();  // half updated
+      since_chunked_.reset();
+      throw;
+    }
+    return true;
   }
-  LineIndex lines(text);
-  text_ = std::move(text);
-  lines_ = std::move(lines);
-  tree_ = Tree();
-  changed();
+  return false;
+}
+
+void Document::replace(std::string text) {
+  check_size(text.size(), limits_);
+  // One edit of what differs: an editor that sends whole texts still costs an edit.
+  const std::size_t common = std::min(text.size(), text_.size());
+  const std::size_t prefix = static_cast<std::size_t>(
+      std::mismatch(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(common), text_.begin())
+          .first -
+      text.begin());
+  std::size_t suffix = 0;
+  while (suffix < common - prefix &&
+         text[text.size() - 1 - suffix] == text_[text_.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  if (prefix == text.size() && text.size() == text_.size()) return;  // the same text
+  edit({static_cast<std::uint32_t>(prefix), static_cast<std::uint32_t>(text_.size() - suffix),
+        text.substr(prefix, text.size() - suffix - prefix)});
 }
 
 const ChunkedText& Document::chunked(const Deadline& deadline) {
-  if (!chunked_) {
+  if (chunked_current_) return *chunked_;
+  if (chunked_ && since_chunked_ && update_chunks(deadline)) {
+    ++stats_.updated;
+  } else {
     canonical_tree(deadline);
+    chunked_.reset();
+    since_chunked_.reset();
     chunked_ = chunker_.chunk_tree(*language_, tree_, text_, path_, deadline);
+    ++stats_.whole;
   }
+  since_chunked_.reset();
+  chunked_current_ = true;
   return *chunked_;
 }
 

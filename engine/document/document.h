@@ -1,6 +1,8 @@
 // Document: one open document as the engine sees it: its text, line index, syntax tree
 // and, computed on demand, its chunks and folds. Edits update the text and line index
-// and edit the tree in place; reparse() then reparses incrementally from the edited tree.
+// and edit the tree in place; reparse() then reparses incrementally from the edited tree,
+// and chunked() updates the chunk and fold lists from the part of the tree that can have
+// changed (engine/document/chunk_update.h), so an edit costs about what it touched.
 //
 // The text is the source of truth and is never lost to slow parsing: construction and
 // replace() only store it, edit() applies whatever the state of the tree, and a parse
@@ -22,6 +24,7 @@
 #include "engine/syntax/deadline.h"
 #include "engine/syntax/language.h"
 #include "engine/syntax/ts_handles.h"
+#include "engine/text/edit_span.h"
 #include "engine/text/line_index.h"
 #include "engine/text/text_edit.h"
 
@@ -41,6 +44,15 @@ struct DocumentLimits {
 class DocumentTooLarge : public ChunkError {
  public:
   DocumentTooLarge(std::uint64_t bytes, std::uint64_t limit);
+};
+
+// What chunked() did so far: how often it chunked the whole text and how often it
+// updated a window, and what that cost. Tests read it to prove which path ran.
+struct ChunkingStats {
+  std::uint64_t whole = 0;                // chunked from scratch
+  std::uint64_t updated = 0;              // brought up to date from a window
+  std::uint64_t chunks_rebuilt = 0;       // chunks the windows built again
+  std::uint64_t constructs_reparsed = 0;  // top-level constructs with errors parsed again
 };
 
 class Document {
@@ -72,7 +84,8 @@ class Document {
   // deadline passes first: the edited tree is kept and the next reparse() or chunked()
   // tries again.
   void reparse(const Deadline& deadline = Deadline::never());
-  // Replaces the whole text; the next reparse() parses it from scratch. Throws
+  // Replaces the whole text as one edit of what differs (the common prefix and suffix
+  // stay), so the tree and the chunks update like after any edit. Throws
   // DocumentTooLarge (changing nothing).
   void replace(std::string text);
 
@@ -85,16 +98,26 @@ class Document {
   // not depend on the edit history: tests/differential/ checks it after every edit.
   // Throws like reparse().
   const Tree& canonical_tree(const Deadline& deadline = Deadline::never());
-  // Chunks and folds of the current text, reparsing first when needed. Computed on the
-  // first call after a change, then the same object until the next change. Throws
-  // like Deadline::give_up() (computing nothing) when the deadline passes first.
+  // Chunks and folds of the current text, reparsing first when needed: equal, field
+  // for field, to Chunker::chunk of the text. Updated on the first call after a change
+  // from the window of the tree the changes reach (the whole text the first time, or
+  // when no window will do), then the same object until the next change. Top-level
+  // constructs holding errors are parsed again (see canonical_tree()) only where the
+  // changes reach them. Throws like Deadline::give_up() (changing nothing) when the
+  // deadline passes first.
   const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
   // Whether chunked() has a result for the current text (calling it costs nothing).
-  bool has_chunked() const { return chunked_.has_value(); }
+  bool has_chunked() const { return chunked_current_; }
+  const ChunkingStats& chunking_stats() const { return stats_; }
 
  private:
   void parse(const Tree* old, const Deadline& deadline);
   void changed();
+  // Parses the given spans of the tree again, reusing none of their nodes.
+  void reparse_spans(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& spans,
+                     const Deadline& deadline);
+  // chunked() from a window; false when only the whole text will do.
+  bool update_chunks(const Deadline& deadline);
 
   const Language* language_;
   DocumentLimits limits_;
@@ -105,7 +128,12 @@ class Document {
   Tree tree_;
   bool reparse_pending_ = true;
   bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()
+  // The chunks of the text as it was before the edits in since_chunked_ (of the
+  // current text when chunked_current_).
   std::optional<ChunkedText> chunked_;
+  bool chunked_current_ = false;
+  std::optional<EditSpan> since_chunked_;
+  ChunkingStats stats_;
   std::uint64_t revision_ = 0;
 };
 

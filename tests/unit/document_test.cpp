@@ -192,16 +192,23 @@ TEST(Document, AFirstParseThatGivesUpKeepsTheTextAndLaterEditsApply) {
   expect_like_fresh(doc, fresh, "after a first parse that gave up");
 }
 
-TEST(Document, ReplaceTakesTheTextAndParsesItLater) {
+TEST(Document, ReplaceIsOneEditOfWhatDiffersAndParsesLater) {
   Document doc(testing::language("python"), "def f():\n    pass\n", "m.py");
-  doc.reparse();
+  doc.chunked();
+  const std::uint64_t revision = doc.revision();
+  doc.replace("def f():\n    pass\n");
+  EXPECT_EQ(doc.revision(), revision) << "the same text changes nothing";
+  doc.replace("def f():\n    return 2\n\ndef g():\n    pass\n");
+  EXPECT_EQ(doc.revision(), revision + 1);
+  EXPECT_TRUE(doc.reparse_pending());
+  EXPECT_EQ(doc.lines(), LineIndex(doc.text()));
+  EXPECT_EQ(testing::qualified_names(doc.chunked()), (std::vector<std::string>{"f", "g"}));
+  EXPECT_EQ(doc.chunking_stats().updated, 1u) << "an incremental update, like any edit";
   doc.replace(big_python());
   EXPECT_EQ(doc.text().size(), big_python().size());
   EXPECT_EQ(doc.lines(), LineIndex(doc.text()));
-  EXPECT_TRUE(doc.reparse_pending());
-  EXPECT_FALSE(doc.tree()) << "no tree of the old text for the new text";
   EXPECT_THROW(doc.reparse(past()), DeadlineExceeded);
-  doc.edit({0, 0, "# head\n"});  // edits without a tree are fine
+  doc.edit({0, 0, "# head\n"});  // edits while the parse is pending are fine
   doc.reparse();
   Chunker fresh;
   expect_like_fresh(doc, fresh, "after a replace whose parse gave up");

@@ -4,12 +4,38 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/chunks/chunker.h"
 #include "engine/syntax/language_registry.h"
+
+namespace chunkls {
+
+// Readable failures: GoogleTest prints chunks and folds field by field.
+inline void PrintTo(const TextRange& r, std::ostream* out) {
+  *out << "[" << r.start_byte << "," << r.end_byte << ")@" << r.start.row << ":" << r.start.column
+       << "-" << r.end.row << ":" << r.end.column;
+}
+inline void PrintTo(const Chunk& c, std::ostream* out) {
+  *out << "{" << to_string(c.kind) << " '" << c.name << "' id=" << c.id << " parent=" << c.parent
+       << " pid=" << c.parent_id << " depth=" << c.depth << " range=";
+  PrintTo(c.range, out);
+  *out << " def=";
+  PrintTo(c.definition, out);
+  *out << " sel=";
+  PrintTo(c.selection, out);
+  *out << " hash=" << c.content_hash << " detail='" << c.detail << "'}";
+}
+inline void PrintTo(const Fold& f, std::ostream* out) {
+  *out << "{" << to_string(f.kind) << " rows " << f.start_row << "-" << f.end_row << " bytes "
+       << f.start_byte << "-" << f.end_byte << " cols " << f.start_column << "-" << f.end_column
+       << "}";
+}
+
+}  // namespace chunkls
 
 namespace chunkls::testing {
 
