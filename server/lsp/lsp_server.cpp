@@ -264,7 +264,7 @@ void LspServer::shutdown(const RequestId& id, NoParams) {
 
 void LspServer::document_symbol(const RequestId& id, std::string uri) {
   scheduler_.request(
-      id, uri, DocumentScheduler::Text::kLatest,
+      id, uri,
       [views = views_](Document& document, const std::string& at, const Deadline& deadline) {
         return document_symbols_json(document, at, views, deadline);
       });
@@ -272,14 +272,13 @@ void LspServer::document_symbol(const RequestId& id, std::string uri) {
 
 void LspServer::folding_range(const RequestId& id, std::string uri) {
   scheduler_.request(
-      id, uri, DocumentScheduler::Text::kLatest,
-      [views = views_](Document& document, const std::string&, const Deadline& deadline) {
+      id, uri, [views = views_](Document& document, const std::string&, const Deadline& deadline) {
         return folding_ranges_json(document, views, deadline);
       });
 }
 
 void LspServer::selection_range(const RequestId& id, protocol::SelectionRangeParams params) {
-  scheduler_.request(id, params.uri, DocumentScheduler::Text::kAsSent,
+  scheduler_.request(id, params.uri,
                      [views = views_, positions = std::move(params.positions)](
                          Document& document, const std::string&, const Deadline& deadline) {
                        return selection_ranges_json(document, positions, views, deadline);
@@ -288,7 +287,7 @@ void LspServer::selection_range(const RequestId& id, protocol::SelectionRangePar
 
 void LspServer::wait_for_cancel(const RequestId& id, std::string uri) {
   // Work that ends only when its deadline does: by cancellation, the time limit or exit.
-  scheduler_.request(id, uri, DocumentScheduler::Text::kAsSent,
+  scheduler_.request(id, uri,
                      [](Document&, const std::string&, const Deadline& deadline) -> std::string {
                        while (!deadline.expired())
                          std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -288,8 +288,7 @@ void DocumentScheduler::parse_if_newest(DocumentSlot& slot, std::uint64_t sequen
   }
 }
 
-void DocumentScheduler::request(const RequestId& id, const std::string& uri, Text text,
-                                Query query) {
+void DocumentScheduler::request(const RequestId& id, const std::string& uri, Query query) {
   on_reader_thread();
   CancellationToken token = cancellations_.add(id);
   const auto it = documents_.find(uri);
@@ -301,9 +300,9 @@ void DocumentScheduler::request(const RequestId& id, const std::string& uri, Tex
     return;
   }
   std::shared_ptr<DocumentSlot> slot = it->second;
-  const std::uint64_t seen = slot->posted.load();
-  asio::post(slot->strand, [this, slot, id, token, seen, text, query = std::move(query)]() mutable {
-    run_on_open(std::move(slot), std::move(id), std::move(token), seen, 0, text, std::move(query));
+  asio::post(slot->strand, [this, slot, id, token, query = std::move(query)] {
+    if (stopping()) return;
+    run_on_open(*slot, id, token, query);
   });
 }
 
@@ -312,37 +311,25 @@ bool DocumentScheduler::cancel(const RequestId& id) {
   return cancellations_.cancel(id);
 }
 
-void DocumentScheduler::run_on_open(std::shared_ptr<DocumentSlot> slot, RequestId id,
-                                    CancellationToken token, std::uint64_t seen, int deferrals,
-                                    Text text, Query query) {
-  if (stopping()) return;
-  const std::uint64_t now = slot->posted.load();
-  if (!cancelled(token) && text == Text::kLatest && now != seen && deferrals < kMaxDeferrals) {
-    // Newer edits are queued behind us: answer once, for the text after them.
-    Strand strand = slot->strand;
-    asio::post(strand, [this, slot = std::move(slot), id = std::move(id), token = std::move(token),
-                        now, deferrals, text, query = std::move(query)]() mutable {
-      run_on_open(std::move(slot), std::move(id), std::move(token), now, deferrals + 1, text,
-                  std::move(query));
-    });
-    return;
-  }
+void DocumentScheduler::run_on_open(DocumentSlot& slot, const RequestId& id,
+                                    const CancellationToken& token, const Query& query) {
   answer(id, token, [&]() -> std::string {
-    SlotState& state = slot->state();
+    SlotState& state = slot.state();
     if (state.closed) {
-      throw RpcError(ErrorCode::kContentModified,
-                     fmt::format("{} was closed before the request ran", slot->uri));
+      // The request was queued before the didClose, so it ran first: not reachable.
+      throw std::logic_error(
+          fmt::format("{} closed before a request queued ahead of it", slot.uri));
     }
     if (!state.out_of_sync.empty()) {
       throw RpcError(ErrorCode::kRequestFailed,
                      fmt::format("chunkls lost track of the text of {} ({}); it answers again "
                                  "once the editor sends the whole text (reopen the file)",
-                                 slot->uri, state.out_of_sync));
+                                 slot.uri, state.out_of_sync));
     }
     // A language we have no grammar for: nothing to show, which is not an error.
     if (!state.document) return "[]";
-    std::string result = query(*state.document, slot->uri, deadline_for(token));
-    tell_omission(*slot);
+    std::string result = query(*state.document, slot.uri, deadline_for(token));
+    tell_omission(slot);
     return result;
   });
 }

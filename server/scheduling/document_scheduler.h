@@ -55,13 +55,6 @@ class DocumentScheduler {
   // file read from disk); throws protocol::RpcError for an error answer.
   using Query =
       std::function<std::string(Document&, const std::string& uri, const Deadline& deadline)>;
-  // Which text a request answers for. kLatest: when edits to its document arrived after
-  // it, it moves behind them (at most kMaxDeferrals times) and answers once, for the
-  // newest text (documentSymbol, foldingRange). kAsSent: the text its positions were
-  // computed on (selectionRange).
-  enum class Text : std::uint8_t { kLatest, kAsSent };
-  static constexpr int kMaxDeferrals = 16;
-
   DocumentScheduler(const LanguageRegistry& languages, Responder& responder,
                     SchedulerOptions options, std::shared_ptr<spdlog::logger> log);
   DocumentScheduler(const DocumentScheduler&) = delete;
@@ -83,7 +76,10 @@ class DocumentScheduler {
   // longer known, so the document is out of sync until a change carries the whole text.
   void refuse(const std::string& uri, const std::string& reason);
 
-  void request(const protocol::RequestId& id, const std::string& uri, Text text, Query query);
+  // A request on `uri` answers for the text of the version the client had when it sent
+  // it: on an open document it runs on the document's strand, after the changes sent
+  // before it and before those sent after.
+  void request(const protocol::RequestId& id, const std::string& uri, Query query);
   // $/cancelRequest: false when no such request is in flight.
   bool cancel(const protocol::RequestId& id);
   // Runs `task` on a worker, inside the task boundary, after the tasks posted before it;
@@ -128,9 +124,8 @@ class DocumentScheduler {
   void adopt_text(DocumentSlot& slot, std::string text);
   void mark_out_of_sync(DocumentSlot& slot, const std::string& reason);
   void parse_if_newest(DocumentSlot& slot, std::uint64_t sequence);
-  void run_on_open(std::shared_ptr<DocumentSlot> slot, protocol::RequestId id,
-                   CancellationToken token, std::uint64_t seen, int deferrals, Text text,
-                   Query query);
+  void run_on_open(DocumentSlot& slot, const protocol::RequestId& id,
+                   const CancellationToken& token, const Query& query);
   void run_on_disk(const protocol::RequestId& id, const CancellationToken& token,
                    const std::string& uri, const Query& query);
   // Runs `compute` and sends its result or the error it throws; forgets the token.

@@ -1,6 +1,6 @@
 // Requests queued behind a busy document and requests cancelled while they run:
 // $/cancelRequest answers -32800, and stops work already running; a document closed
-// under a queued request answers -32801; a queued request answers for the text after
+// under a queued request does not stop it; a queued request answers for the text before
 // the edits that followed it; other documents are served meanwhile.
 //
 // "Busy" is deterministic, whatever the machine's speed or load: the server runs with
@@ -77,7 +77,7 @@ TEST(Cancellation, CancellingAnUnknownOrFinishedRequestIsHarmless) {
   EXPECT_TRUE(client.stashed_responses().empty()) << client.stashed_responses()[0].dump();
 }
 
-TEST(Cancellation, DocumentClosedUnderAQueuedRequestAnswersContentModified) {
+TEST(Cancellation, ARequestQueuedBeforeADidCloseAnswersForItsText) {
   LspClient client = start_with_document();
   pause_document(client, kDoc);
   const Json request = symbols_request(client, kDoc);
@@ -86,19 +86,31 @@ TEST(Cancellation, DocumentClosedUnderAQueuedRequestAnswersContentModified) {
   client.notify("textDocument/didClose", {{"textDocument", text_document(kDoc)}});
   resume_document(client, kDoc);
   const Json response = client.wait_response(request["id"]);
-  EXPECT_EQ(error_code(response), -32801) << response.dump();
+  EXPECT_EQ(outline(result_of(response)), std::vector<std::string>{"first@0"}) << response.dump();
   EXPECT_TRUE(answers_health_check(client));
 }
 
-TEST(Cancellation, QueuedRequestAnswersForTheTextAfterLaterChanges) {
+// A client that pipelines changes and requests gets each answer for the version it had
+// when it asked, whatever is queued behind: ranges valid against that text.
+TEST(Cancellation, PipelinedRequestsAnswerForTheVersionTheyWereSentAt) {
   LspClient client = start_with_document();
   pause_document(client, kDoc);
-  const Json request = symbols_request(client, kDoc);
-  client.send(request);
-  change(client, kDoc, 2, {whole("def latest():\n    pass\n")});
+  change(client, kDoc, 2, {whole("def two():\n    pass\n")});
+  const Json at_two = symbols_request(client, kDoc);
+  client.send(at_two);
+  change(client, kDoc, 3, {whole("\n\ndef three():\n    pass\n")});
+  const Json at_three = symbols_request(client, kDoc);
+  client.send(at_three);
+  const Json folds_at_three =
+      client.send_request("textDocument/foldingRange", {{"textDocument", text_document(kDoc)}});
   resume_document(client, kDoc);
-  const Json response = client.wait_response(request["id"]);
-  EXPECT_EQ(outline(result_of(response)), std::vector<std::string>{"latest@0"}) << response.dump();
+  EXPECT_EQ(outline(result_of(client.wait_response(at_two["id"]))),
+            std::vector<std::string>{"two@0"});
+  EXPECT_EQ(outline(result_of(client.wait_response(at_three["id"]))),
+            std::vector<std::string>{"three@2"});
+  const Json folds = result_of(client.wait_response(folds_at_three));
+  ASSERT_EQ(folds.size(), 1u) << folds.dump();
+  EXPECT_EQ(folds[0]["startLine"], 2) << folds.dump();
 }
 
 TEST(Cancellation, SelectionRangesAnswerForTheTextTheirPositionsCameFrom) {

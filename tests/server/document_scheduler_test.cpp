@@ -101,7 +101,7 @@ class DocumentSchedulerTest : public ::testing::Test {
   }
   RequestId ask(const std::string& uri, DocumentScheduler::Query query = names) {
     const RequestId id(next_id++);
-    scheduler.request(id, uri, DocumentScheduler::Text::kLatest, std::move(query));
+    scheduler.request(id, uri, std::move(query));
     return id;
   }
 
