@@ -31,6 +31,8 @@ class JsonWriter {
   // Inserts already-serialized JSON as one value.
   JsonWriter& raw(std::string_view json);
 
+  // Room for `bytes` more, so a large answer grows its buffer once.
+  void reserve(std::size_t bytes) { out_.reserve(out_.size() + bytes); }
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 

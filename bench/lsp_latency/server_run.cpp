@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "bench/lsp_latency/lsp_client.h"
@@ -201,7 +202,30 @@ ServerRunResult run_server(const ServerRunOptions& options, const std::string& t
   result.first_error.clear();
   for (const TextEdit& edit : measured)
     type(edit, true);
+  // The same answers for a document that did not change: what answering costs alone.
+  for (std::size_t i = 0; i < options.unchanged; ++i) {
+    const auto t0 = Clock::now();
+    const int symbols_id =
+        client.request("textDocument/documentSymbol", {{"textDocument", document}});
+    const int folds_id = result.folds_offered ? client.request("textDocument/foldingRange",
+                                                               {{"textDocument", document}})
+                                              : -1;
+    const int ids[] = {symbols_id, folds_id};
+    auto answers =
+        client.await(std::span(ids, result.folds_offered ? 2 : 1), t0 + options.request_timeout);
+    Clock::time_point last = answers.at(symbols_id).received;
+    if (result.folds_offered) last = std::max(last, answers.at(folds_id).received);
+    result.unchanged_ms.push_back(ms_between(t0, last));
+  }
 
+  // The server's peak memory so far (its process only: clangd's or tsserver's helpers
+  // are not counted).
+  {
+    std::ifstream status("/proc/" + std::to_string(client.connection().pid()) + "/status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("VmHWM:")) result.peak_rss_mb = std::stod(line.substr(6)) / 1024.0;
+    }
+  }
   // Shutdown. A server that will not say goodbye is ended anyway by terminate().
   const auto stop = Clock::now();
   try {

@@ -29,6 +29,7 @@ struct ServerRunOptions {
   std::chrono::milliseconds request_timeout{60'000};  // one keystroke's answers
   std::chrono::milliseconds settle{2'000};            // after the first answers, before the edits
   std::chrono::milliseconds pause{0};                 // between keystrokes (0: type flat out)
+  std::size_t unchanged = 100;  // both requests again with no edit, after the keystrokes
 };
 
 struct ServerRunResult {
@@ -40,6 +41,8 @@ struct ServerRunResult {
   bool folds_offered = false;   // foldingRangeProvider in the server's capabilities
   std::size_t first_symbols = 0, first_folds = 0;
   std::vector<double> latency_ms;            // per measured keystroke
+  std::vector<double> unchanged_ms;          // both answers again, no edit before them
+  double peak_rss_mb = 0;                    // the server's VmHWM before shutdown
   std::vector<double> symbols_ms, folds_ms;  // when each answer alone arrived
   std::size_t last_symbols = 0, last_folds = 0;
   double symbols_bytes = 0, folds_bytes = 0;  // mean answer sizes over the measured edits

@@ -218,7 +218,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     for (auto x = static_cast<std::int32_t>(after - old.begin()) - 1; x >= 0;
          x = old[static_cast<std::size_t>(x)].parent) {
       const Chunk& c = old[static_cast<std::size_t>(x)];
-      if (c.range.end_byte < old_start) continue;  // ends before: not touched
+      if (c.range.end_byte <= old_start) continue;  // ends before: not touched
       if (c.range.start_byte >= old_start && c.range.end_byte <= old_end) continue;  // inside
       const ChunkOrigin& origin = chunked.origins[static_cast<std::size_t>(x)];
       const bool around = c.definition.start_byte < old_start && c.definition.end_byte > old_end &&
@@ -231,7 +231,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
         k = x;  // the deepest
       }
     }
-    for (auto it = after; it != old.end() && it->range.start_byte <= old_end; ++it) {
+    for (auto it = after; it != old.end() && it->range.start_byte < old_end; ++it) {
       if (it->range.end_byte > old_end) {
         absorb_old(it->range);
         grew = true;
@@ -264,7 +264,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     }
     std::size_t first = kids.size(), last = 0;
     for (std::size_t i = 0; i < kids.size(); ++i) {
-      if (ts_node_end_byte(kids[i]) >= reach.start && ts_node_start_byte(kids[i]) <= reach.end) {
+      if (ts_node_end_byte(kids[i]) > reach.start && ts_node_start_byte(kids[i]) < reach.end) {
         first = std::min(first, i);
         last = i;
       }
@@ -277,27 +277,35 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
       first = next > 0 ? next - 1 : 0;
       last = std::min(next, kids.size() - 1);
     }
-    // Docs attach to the chunk below them on the next row: keep them together.
-    while (first > 0) {
-      const TSNode prev = kids[first - 1];
-      const bool transparent = !ts_node_is_named(prev);
-      const bool doc = doc_capable(prev, queries) &&
-                       ts_node_end_point(prev).row + 1 >= ts_node_start_point(kids[first]).row;
-      if (!transparent && !doc) break;
-      --first;
+    // Docs attach to the chunk below them on the next row: keep them together (over
+    // punctuation between them, which a doc's named-sibling lookup skips).
+    auto named_before = [&](std::size_t i) {  // index of the named kid before i, or npos
+      while (i > 0) {
+        if (ts_node_is_named(kids[--i])) return i;
+      }
+      return std::string::npos;
+    };
+    auto named_after = [&](std::size_t i) {
+      while (++i < kids.size()) {
+        if (ts_node_is_named(kids[i])) return i;
+      }
+      return std::string::npos;
+    };
+    for (;;) {
+      const std::size_t prev = named_before(first);
+      if (prev == std::string::npos || !doc_capable(kids[prev], queries) ||
+          ts_node_end_point(kids[prev]).row + 1 < ts_node_start_point(kids[first]).row) {
+        break;
+      }
+      first = prev;
     }
-    std::size_t last_named = last;
-    while (last_named > first && !ts_node_is_named(kids[last_named]))
-      --last_named;
-    while (last + 1 < kids.size()) {
-      const TSNode next = kids[last + 1];
-      const TSNode tail = kids[last_named];
-      const bool transparent = !ts_node_is_named(next);
-      const bool below_doc = doc_capable(tail, queries) &&
-                             ts_node_start_point(next).row <= ts_node_end_point(tail).row + 1;
-      if (!transparent && !below_doc) break;
-      ++last;
-      if (!transparent) last_named = last;
+    for (;;) {
+      const std::size_t next = named_after(last);
+      if (next == std::string::npos || !doc_capable(kids[last], queries) ||
+          ts_node_start_point(kids[next]).row > ts_node_end_point(kids[last]).row + 1) {
+        break;
+      }
+      last = next;
     }
     const std::uint32_t kids_start = ts_node_start_byte(kids[first]);
     const std::uint32_t kids_end = ts_node_end_byte(kids[last]);

@@ -12,8 +12,9 @@ std::string document_symbols_json(Document& document, std::string_view uri,
   const ChunkedText& chunked = document.chunked(deadline);
   const PositionMapper positions(document.text(), document.lines(), options.encoding);
   if (options.hierarchical_symbols) {
-    const auto symbols = document_symbols(chunked, positions);
-    return protocol::to_json_array<protocol::DocumentSymbol>(symbols);
+    protocol::JsonWriter out;
+    write_document_symbols(out, chunked, positions);
+    return out.take();
   }
   const auto symbols = symbol_information(chunked, positions, uri);
   return protocol::to_json_array<protocol::SymbolInformation>(symbols);

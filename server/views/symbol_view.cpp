@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "protocol/lsp_write.h"
+
 namespace chunkls {
 
 using protocol::SymbolKind;
@@ -75,43 +77,46 @@ std::string display_name(const Chunk& chunk) {
 
 }  // namespace
 
-std::vector<protocol::DocumentSymbol> document_symbols(const ChunkedText& chunked,
-                                                       const PositionMapper& positions) {
-  const auto& chunks = chunked.chunks;
-  // Chunks are in pre-order with parents first: build bottom-up by attaching each
-  // finished symbol to its parent, iterating backwards so children keep their order.
-  std::vector<protocol::DocumentSymbol> symbols(chunks.size());
+void write_document_symbols(protocol::JsonWriter& out, const ChunkedText& chunked,
+                            const PositionMapper& positions) {
+  const std::vector<Chunk>& chunks = chunked.chunks;
+  out.reserve(chunks.size() * 192);
+  out.begin_array();
+  // The chunks whose objects are open, innermost last, and whether each has opened its
+  // children array.
+  struct Open {
+    std::int32_t index;
+    bool children;
+  };
+  std::vector<Open> open;
+  auto close = [&] {
+    if (open.back().children) out.end_array();
+    out.end_object();
+    open.pop_back();
+  };
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const Chunk& chunk = chunks[i];
-    auto [range, selection] = ranges_of(chunk, positions);
-    symbols[i].name = display_name(chunk);
-    symbols[i].detail = chunk.detail;
-    symbols[i].kind = symbol_kind(chunk.kind);
-    symbols[i].range = range;
-    symbols[i].selection_range = selection;
-  }
-  std::vector<protocol::DocumentSymbol> roots;
-  for (std::size_t i = chunks.size(); i-- > 0;) {
-    const std::int32_t parent = chunks[i].parent;
-    if (parent >= 0 && static_cast<std::size_t>(parent) < i) {
-      symbols[static_cast<std::size_t>(parent)].children.push_back(std::move(symbols[i]));
-    } else {
-      roots.push_back(std::move(symbols[i]));
+    while (!open.empty() && open.back().index != chunk.parent)
+      close();
+    if (!open.empty() && !open.back().children) {
+      out.key("children").begin_array();
+      open.back().children = true;
     }
+    const auto [range, selection] = ranges_of(chunk, positions);
+    out.begin_object();
+    out.key("name").value(chunk.name.empty() ? std::string_view("<anonymous>")
+                                             : std::string_view(chunk.name));
+    if (!chunk.detail.empty()) out.key("detail").value(chunk.detail);
+    out.key("kind").value(static_cast<int>(symbol_kind(chunk.kind)));
+    out.key("range");
+    protocol::write(out, range);
+    out.key("selectionRange");
+    protocol::write(out, selection);
+    open.push_back({static_cast<std::int32_t>(i), false});
   }
-  // Children and roots were collected last-first.
-  std::reverse(roots.begin(), roots.end());
-  std::vector<protocol::DocumentSymbol*> stack;
-  for (auto& root : roots)
-    stack.push_back(&root);
-  while (!stack.empty()) {
-    protocol::DocumentSymbol* symbol = stack.back();
-    stack.pop_back();
-    std::reverse(symbol->children.begin(), symbol->children.end());
-    for (auto& child : symbol->children)
-      stack.push_back(&child);
-  }
-  return roots;
+  while (!open.empty())
+    close();
+  out.end_array();
 }
 
 std::vector<protocol::SymbolInformation> symbol_information(const ChunkedText& chunked,

@@ -3,14 +3,18 @@
 // of clients without hierarchy support.
 //
 // Pure functions of a ChunkedText and a PositionMapper of the same text; the caller
-// holds the document. Every selectionRange is inside its range and no name is empty,
-// as VS Code requires (it rejects the whole answer otherwise).
+// holds the document. The hierarchical answer is written straight from the chunk list
+// (pre-order, each subtree contiguous), with no DocumentSymbol values in between: on a
+// file of 17,000 symbols, building and freeing those cost more than writing the JSON. Every
+// selectionRange is inside its range and no name is empty, as VS Code requires (it rejects the
+// whole answer otherwise).
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "engine/chunks/chunker.h"
+#include "protocol/json_writer.h"
 #include "protocol/lsp_types.h"
 #include "server/views/position_mapper.h"
 
@@ -18,8 +22,9 @@ namespace chunkls {
 
 protocol::SymbolKind symbol_kind(ChunkKind kind);
 
-std::vector<protocol::DocumentSymbol> document_symbols(const ChunkedText& chunked,
-                                                       const PositionMapper& positions);
+// DocumentSymbol[] as JSON, children nested as the chunks are.
+void write_document_symbols(protocol::JsonWriter& out, const ChunkedText& chunked,
+                            const PositionMapper& positions);
 
 std::vector<protocol::SymbolInformation> symbol_information(const ChunkedText& chunked,
                                                             const PositionMapper& positions,
