@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -88,10 +89,17 @@ LspConnection::LspConnection(const std::string& command_line, const std::string&
   }
   set_nonblocking(to_server_.get());
   set_nonblocking(from_server_.get());
+  reader_ = std::thread([this] { read_loop(); });
 }
 
 LspConnection::~LspConnection() {
   if (pid_ > 0 && !exited_) terminate(std::chrono::milliseconds(1000));
+  stop_reader();
+}
+
+void LspConnection::stop_reader() {
+  stop_ = true;
+  if (reader_.joinable()) reader_.join();
 }
 
 void LspConnection::send(const nlohmann::json& message, Clock::time_point deadline) {
@@ -107,56 +115,61 @@ void LspConnection::send(const nlohmann::json& message, Clock::time_point deadli
     if (n < 0 && errno != EAGAIN && errno != EINTR) {
       throw std::runtime_error("the server closed its stdin (exited?)");
     }
-    // The pipe is full: drain the server's output while waiting, or it may block on us.
-    pollfd fds[2] = {{to_server_.get(), POLLOUT, 0}, {from_server_.get(), POLLIN, 0}};
+    // The pipe is full: the reader thread keeps draining the server's output meanwhile.
+    pollfd fd{to_server_.get(), POLLOUT, 0};
     const int timeout = ms_until(deadline);
     if (timeout == 0) throw std::runtime_error("timed out writing to the server");
-    if (::poll(fds, eof_ ? 1 : 2, timeout) < 0 && errno != EINTR) throw errno_error("poll");
-    if (fds[0].revents & (POLLERR | POLLHUP)) {
+    if (::poll(&fd, 1, timeout) < 0 && errno != EINTR) throw errno_error("poll");
+    if (fd.revents & (POLLERR | POLLHUP)) {
       throw std::runtime_error("the server closed its stdin (exited?)");
     }
-    if (!eof_ && (fds[1].revents & (POLLIN | POLLHUP))) read_available(0);
   }
 }
 
 std::optional<ReceivedMessage> LspConnection::receive(Clock::time_point deadline) {
-  for (;;) {
-    if (!frames_.empty()) {
-      auto [body, stamp] = std::move(frames_.front());
-      frames_.pop_front();
-      try {
-        return ReceivedMessage{nlohmann::json::parse(body), stamp, body.size()};
-      } catch (const nlohmann::json::parse_error& e) {
-        throw std::runtime_error(std::string("the server sent invalid JSON: ") + e.what());
-      }
-    }
-    if (eof_) throw std::runtime_error("the server closed its stdout (exited?)");
-    read_available(ms_until(deadline));
-    if (frames_.empty() && !eof_ && Clock::now() >= deadline) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  arrived_.wait_until(lock, deadline, [&] { return !frames_.empty() || eof_; });
+  if (frames_.empty()) {
+    if (!eof_) return std::nullopt;
+    throw std::runtime_error(failure_.empty() ? "the server closed its stdout (exited?)"
+                                              : failure_);
+  }
+  auto [body, stamp] = std::move(frames_.front());
+  frames_.pop_front();
+  lock.unlock();
+  try {
+    return ReceivedMessage{nlohmann::json::parse(body), stamp, body.size()};
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(std::string("the server sent invalid JSON: ") + e.what());
   }
 }
 
-bool LspConnection::read_available(int timeout_ms) {
-  pollfd fd{from_server_.get(), POLLIN, 0};
-  const int ready = ::poll(&fd, 1, timeout_ms);
-  if (ready < 0 && errno != EINTR) throw errno_error("poll");
-  if (ready <= 0) return true;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(from_server_.get(), buffer, sizeof buffer);
-    if (n > 0) {
-      inbox_.append(buffer, static_cast<std::size_t>(n));
-      extract_frames(Clock::now());
-      continue;
+void LspConnection::read_loop() {
+  std::string failure;
+  try {
+    std::vector<char> buffer(1 << 16);
+    while (!stop_) {
+      pollfd fd{from_server_.get(), POLLIN, 0};
+      const int ready = ::poll(&fd, 1, 50);
+      if (ready < 0 && errno != EINTR) throw errno_error("poll");
+      if (ready <= 0) continue;
+      const ssize_t n = ::read(from_server_.get(), buffer.data(), buffer.size());
+      if (n > 0) {
+        inbox_.append(buffer.data(), static_cast<std::size_t>(n));
+        extract_frames(Clock::now());
+      } else if (n == 0) {
+        break;
+      } else if (errno != EINTR && errno != EAGAIN) {
+        throw errno_error("read");
+      }
     }
-    if (n == 0) {
-      eof_ = true;
-      return false;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN) return true;
-    throw errno_error("read");
+  } catch (const std::exception& e) {
+    failure = e.what();
   }
+  const std::lock_guard lock(mutex_);
+  eof_ = true;
+  failure_ = failure;
+  arrived_.notify_all();
 }
 
 void LspConnection::extract_frames(Clock::time_point stamp) {
@@ -172,7 +185,11 @@ void LspConnection::extract_frames(Clock::time_point stamp) {
     const std::size_t length = std::stoul(headers.substr(key + 15));
     const std::size_t body_start = header_end + 4;
     if (inbox_.size() < body_start + length) return;
-    frames_.emplace_back(inbox_.substr(body_start, length), stamp);
+    {
+      const std::lock_guard lock(mutex_);
+      frames_.emplace_back(inbox_.substr(body_start, length), stamp);
+      arrived_.notify_all();
+    }
     inbox_.erase(0, body_start + length);
   }
 }
@@ -189,11 +206,8 @@ int LspConnection::terminate(std::chrono::milliseconds grace) {
         break;
       }
       if (Clock::now() >= deadline) break;
-      // Keep reading: a server blocked on a full stdout pipe never gets to exit.
-      if (!eof_)
-        read_available(10);
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      // The reader thread keeps reading: a server blocked on a full pipe can exit.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return exited_;
   };

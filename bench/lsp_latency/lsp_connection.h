@@ -1,19 +1,26 @@
 // LspConnection: a language server child process, spoken to over its stdin and stdout
-// with LSP's "Content-Length" framing. Every received message carries the time its last
-// byte was read, so a latency does not include our own JSON parsing of earlier answers.
+// with LSP's "Content-Length" framing. A reader thread of its own reads the server's
+// output as soon as it comes and stamps every frame with the time its last byte was
+// read, so a latency never includes our own JSON parsing of earlier answers (parsing a
+// 4 MB documentSymbol answer would otherwise hold up the frame after it).
 //
 // Owns the child (started through `sh -c "exec <command>"` in a process group of its
-// own, so a server's helpers can be ended with it) and both pipe ends; the destructor
-// ends the child if the caller did not. Thread-safety: one thread at a time.
+// own, so a server's helpers can be ended with it), both pipe ends and the reader
+// thread; the destructor ends the child if the caller did not. Thread-safety: the
+// public methods are for one thread at a time.
 #pragma once
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "bench/lsp_latency/unique_fd.h"
 
@@ -50,18 +57,23 @@ class LspConnection {
   pid_t pid() const { return pid_; }
 
  private:
-  // Reads all bytes available now (after waiting up to `timeout_ms` for the first);
-  // complete frames go to frames_. False on end of file.
-  bool read_available(int timeout_ms);
+  // The reader thread: reads until end of file or stop_, framing as it goes.
+  void read_loop();
   void extract_frames(Clock::time_point stamp);
+  void stop_reader();
 
   pid_t pid_ = -1;
   bool exited_ = false;
-  bool eof_ = false;
   UniqueFd to_server_;
   UniqueFd from_server_;
-  std::string inbox_;  // bytes read but not yet a complete frame
+  std::string inbox_;  // reader thread only: bytes read but not yet a complete frame
+  std::mutex mutex_;   // guards frames_, eof_, failure_
+  std::condition_variable arrived_;
   std::deque<std::pair<std::string, Clock::time_point>> frames_;
+  bool eof_ = false;
+  std::string failure_;  // why reading stopped, when it was not end of file
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
 };
 
 }  // namespace chunkls::bench
