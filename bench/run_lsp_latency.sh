@@ -4,12 +4,17 @@
 # chunkls replay the same edit script (same seed) and each run reports the raw
 # tree-sitter reparse of those edits as its baseline.
 #
-#   C           drivers/scsi/lpfc/lpfc_sli.c of Debian's linux-source-6.1   clangd
-#   Python      kubernetes core_v1_api.py shipped with google-cloud-cli      pyright
-#   TypeScript  lib.dom.d.ts of the pinned typescript package                typescript-language-server
-#   JavaScript  corepack.cjs shipped with Node.js                            typescript-language-server
+#   c           drivers/scsi/lpfc/lpfc_sli.c of Debian's linux-source-6.1   clangd
+#   python      kubernetes core_v1_api.py shipped with google-cloud-cli      pyright
+#   typescript  lib.dom.d.ts of the pinned typescript package                typescript-language-server
+#   javascript  corepack.cjs shipped with Node.js                            typescript-language-server
+#   readelf     GNU binutils 2.40 readelf.c (Debian binutils-source)         clangd
+#   jquery      jQuery 3.6.1 (Debian libjs-sphinxdoc)                        typescript-language-server
+#   pydecimal   the Python standard library's _pydecimal.py                  pyright
+#   ltmain      libtool's ltmain.sh (Debian libtool)                         bash-language-server
+#   json        iso_3166-2.json (Debian iso-codes)                           vscode-json-language-server
 #
-# Usage: bench/run_lsp_latency.sh BUILD_DIR [c|python|typescript|javascript ...]
+# Usage: bench/run_lsp_latency.sh BUILD_DIR [case ...]   (default: all nine)
 # Environment: EDITS (500), WARMUP (20), SEED (1); SERVERS ("peer chunkls"); LOCK, a
 # file to flock around each run (so builds and other benchmarks wait, e.g.
 # /tmp/chunkls-build.lock); CHUNKLS (default BUILD_DIR/chunkls).
@@ -20,7 +25,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:?usage: $0 BUILD_DIR [language...]}" && pwd)
 shift
 languages=("$@")
-[ ${#languages[@]} -gt 0 ] || languages=(c python typescript javascript)
+[ ${#languages[@]} -gt 0 ] || languages=(c python typescript javascript readelf jquery pydecimal ltmain json)
 edits=${EDITS:-500}
 warmup=${WARMUP:-20}
 seed=${SEED:-1}
@@ -36,10 +41,21 @@ mkdir -p "$results"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_peers() {
-  if [ ! -x "$peers/node_modules/.bin/typescript-language-server" ] ||
-    [ ! -x "$peers/node_modules/.bin/pyright-langserver" ]; then
-    (cd "$peers" && npm ci --no-audit --no-fund)
-  fi
+  local bin
+  for bin in typescript-language-server pyright-langserver bash-language-server \
+    vscode-json-language-server; do
+    if [ ! -x "$peers/node_modules/.bin/$bin" ]; then
+      (cd "$peers" && npm ci --no-audit --no-fund)
+      return
+    fi
+  done
+}
+
+# A Debian package's file, installing the package when the file is missing.
+debian_file() {
+  local file=$1 package=$2
+  [ -f "$file" ] || as_root apt-get install -y --no-install-recommends "$package" >&2
+  [ -f "$file" ] || { echo "missing $file (Debian package $package)" >&2; return 1; }
 }
 
 # Each language's workspace is a directory holding only its file (the servers take
@@ -117,22 +133,79 @@ prepare_javascript() {
   mkdir -p "$work/javascript" && cp "$f" "$work/javascript/" && echo "$work/javascript/corepack.cjs"
 }
 
+prepare_readelf() {
+  local tarball=/usr/src/binutils/binutils-2.40.tar.xz
+  debian_file "$tarball" binutils-source || return 1
+  local ws=$work/readelf
+  mkdir -p "$ws"
+  [ -f "$ws/readelf.c" ] || tar -xJf "$tarball" -O binutils-2.40/binutils/readelf.c >"$ws/readelf.c"
+  echo "$ws/readelf.c"
+}
+
+prepare_jquery() {
+  local f=/usr/share/javascript/sphinxdoc/1.0/jquery.js
+  debian_file "$f" libjs-sphinxdoc || return 1
+  mkdir -p "$work/jquery" && cp "$f" "$work/jquery/" && echo "$work/jquery/jquery.js"
+}
+
+prepare_pydecimal() {
+  local f
+  f="$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')/_pydecimal.py"
+  [ -f "$f" ] || { echo "missing $f" >&2; return 1; }
+  mkdir -p "$work/pydecimal" && cp "$f" "$work/pydecimal/" && echo "$work/pydecimal/_pydecimal.py"
+}
+
+prepare_ltmain() {
+  local f=/usr/share/libtool/build-aux/ltmain.sh
+  debian_file "$f" libtool || return 1
+  mkdir -p "$work/ltmain" && cp "$f" "$work/ltmain/" && echo "$work/ltmain/ltmain.sh"
+}
+
+prepare_json() {
+  local f=/usr/share/iso-codes/json/iso_3166-2.json
+  debian_file "$f" iso-codes || return 1
+  mkdir -p "$work/json" && cp "$f" "$work/json/" && echo "$work/json/iso_3166-2.json"
+}
+
+# The LSP languageId of a case, and the grammar of the raw baseline.
+language_id() {
+  case $1 in
+    c | readelf) echo c ;;
+    python | pydecimal) echo python ;;
+    javascript | jquery) echo javascript ;;
+    ltmain) echo shellscript ;;
+    *) echo "$1" ;;
+  esac
+}
+raw_language() {
+  case $1 in
+    ltmain) echo bash ;;
+    *) language_id "$1" ;;
+  esac
+}
+
 peer_command() {
   case $1 in
     # Debian's clangd 14 has folding ranges only as a preview (--folding-ranges) that
     # crashed in clang::syntax::buildSyntaxTree after ~40 edits of this file, so it runs
     # without: it does not offer foldingRange and is measured on documentSymbol alone.
-    c) echo "clangd" ;;
-    python) echo "$peers/node_modules/.bin/pyright-langserver --stdio" ;;
-    typescript | javascript) echo "$peers/node_modules/.bin/typescript-language-server --stdio" ;;
+    c | readelf) echo "clangd" ;;
+    python | pydecimal) echo "$peers/node_modules/.bin/pyright-langserver --stdio" ;;
+    typescript | javascript | jquery)
+      echo "$peers/node_modules/.bin/typescript-language-server --stdio"
+      ;;
+    ltmain) echo "$peers/node_modules/.bin/bash-language-server start" ;;
+    json) echo "$peers/node_modules/.bin/vscode-json-language-server --stdio" ;;
   esac
 }
 
 peer_label() {
   case $1 in
-    c) echo clangd ;;
-    python) echo pyright ;;
-    typescript | javascript) echo typescript-language-server ;;
+    c | readelf) echo clangd ;;
+    python | pydecimal) echo pyright ;;
+    typescript | javascript | jquery) echo typescript-language-server ;;
+    ltmain) echo bash-language-server ;;
+    json) echo vscode-json-language-server ;;
   esac
 }
 
@@ -148,7 +221,8 @@ run() {
   local language=$1 label=$2 command=$3 file=$4
   local out=$results/$language-$label
   local cmd=("$driver" --server "$command" --label "$label" --file "$file"
-    --language-id "$language" --edits "$edits" --warmup "$warmup" --seed "$seed"
+    --language-id "$(language_id "$language")" --raw-language "$(raw_language "$language")"
+    --edits "$edits" --warmup "$warmup" --seed "$seed"
     --json "$out.json" --server-log "$out.log")
   echo "== $language: $label"
   [ -z "${LOCK:-}" ] || cmd=(flock "$LOCK" "${cmd[@]}")
@@ -180,15 +254,16 @@ rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     d = json.load(open(path))
     s, r, a = d["server_ms"], d["raw_reparse_ms"], d["answers"]
+    u = d.get("unchanged_ms", {"p50": float("nan"), "p99": float("nan")})
     f = d["file"]
-    rows.append(f"| {os.path.basename(f['path'])} ({f['lines']:,} lines, {f['bytes'] / 1e6:.2f} MB) "
-                f"| {d['label']} | {s['p50']:.1f} | {s['p95']:.1f} | {s['p99']:.1f} | {s['max']:.1f} "
-                f"| {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} "
-                f"| {d['ratio_p50']:.1f} | {d['ratio_p99']:.1f} "
+    rows.append(f"| {os.path.basename(f['path'])} ({f['lines']:,} lines) "
+                f"| {d['label']} | {s['p50']:.1f} | {s['p99']:.1f} "
+                f"| {r['p50']:.2f} | {r['p99']:.2f} | {u['p50']:.1f} | {u['p99']:.1f} "
+                f"| {d.get('target_p50', float('nan')):.2f} | {d.get('target_p99', float('nan')):.2f} "
                 f"| {a['last_symbols']:,} / {a['last_folds']:,}{' (' + str(a['errors']) + ' errors)' if a['errors'] else ''} "
-                f"| {d['startup']['first_symbols_ms'] / 1e3:.1f} s |")
-print("| file | server | p50 ms | p95 | p99 | max | raw p50 ms | raw p95 | raw p99 "
-      "| p50 ratio | p99 ratio | symbols / folds | first symbols |")
+                f"| {d.get('peak_rss_mb', 0):.0f} | {d['startup']['first_symbols_ms'] / 1e3:.1f} s |")
+print("| file | server | p50 ms | p99 | raw p50 | raw p99 | unchanged p50 | unchanged p99 "
+      "| p50 / (raw+unchanged) | p99 / (raw+unchanged) | symbols / folds | peak RSS MB | first symbols |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 print("\n".join(rows))
 PY

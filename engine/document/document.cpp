@@ -89,6 +89,7 @@ void Document::parse(const Tree* old, const Deadline& deadline) {
   }
   tree_ = std::move(tree);
   reparse_pending_ = false;
+  since_parsed_.reset();
   fresh_parse_due_ = false;
 }
 
@@ -119,22 +120,49 @@ void Document::edit(const TextEdit& edit) {
   lines_.apply_edit(start, old_end, text_, inserted);
   input.new_end_point = to_ts(lines_.ts_point(input.new_end_byte, text_));
   if (tree_) ts_tree_edit(tree_.get(), &input);
-  if (chunked_) {
+  {
     const EditSpan span{start,
                         old_end,
                         input.new_end_byte,
                         from_ts(input.start_point),
                         from_ts(input.old_end_point),
                         from_ts(input.new_end_point)};
-    since_chunked_ = since_chunked_ ? since_chunked_->then(span) : span;
+    if (chunked_) since_chunked_ = since_chunked_ ? since_chunked_->then(span) : span;
+    since_parsed_ = since_parsed_ ? since_parsed_->then(span) : span;
   }
+  parsed_whole_.clear();
   changed();
 }
 
 void Document::reparse(const Deadline& deadline) {
   if (!reparse_pending_) return;
+  // Constructs with errors that the edits reach would be parsed again without reuse
+  // after this parse anyway (see update_chunks()): an identity edit over each lets this
+  // one parse do both, so a keystroke in a function with errors costs one parse, not two.
+  std::vector<Span> whole;
+  if (tree_ && since_parsed_ && ts_node_has_error(tree_.root()) &&
+      !ts_node_is_error(tree_.root())) {
+    const EditSpan& span = *since_parsed_;
+    for (const Span& construct : constructs_with_errors(tree_)) {
+      if (touches(construct, span.start > 0 ? span.start - 1 : 0, span.new_end + 1)) {
+        whole.push_back(construct);
+      }
+    }
+    for (const Span& construct : whole) {
+      TSInputEdit again{};
+      again.start_byte = construct.first;
+      again.old_end_byte = construct.second;
+      again.new_end_byte = construct.second;
+      again.start_point = to_ts(lines_.ts_point(construct.first, text_));
+      again.old_end_point = to_ts(lines_.ts_point(construct.second, text_));
+      again.new_end_point = again.old_end_point;
+      ts_tree_edit(tree_.get(), &again);
+    }
+  }
   // The edited tree lets tree-sitter reuse every subtree the edits did not touch.
   parse(tree_ ? &tree_ : nullptr, deadline);
+  parsed_whole_ = std::move(whole);
+  stats_.constructs_reparsed += parsed_whole_.size();
   // Error recovery depends on which subtrees were reused, so a tree with errors may
   // differ from a fresh parse of the same text (tree-sitter#1444, #4001).
   fresh_parse_due_ = ts_node_has_error(tree_.root());
@@ -199,9 +227,15 @@ bool Document::update_chunks(const Deadline& deadline) {
     // the others keep the chunks their canonical parse gave before.
     std::vector<Span> touched, untouched;
     for (const Span& span : constructs_with_errors(tree_)) {
-      const bool done = std::any_of(reparsed.begin(), reparsed.end(), [&](const Span& r) {
-        return r.first < span.second && span.first < r.second;
-      });
+      // Parsed without reuse: by the last reparse() (inside a span it re-parsed whole) or
+      // by a round of this call (overlapping one: the constructs may have moved).
+      const bool done = std::any_of(parsed_whole_.begin(), parsed_whole_.end(),
+                                    [&](const Span& r) {
+                                      return r.first <= span.first && span.second <= r.second;
+                                    }) ||
+                        std::any_of(reparsed.begin(), reparsed.end(), [&](const Span& r) {
+                          return r.first < span.second && span.first < r.second;
+                        });
       if (done) continue;  // parsed again in this call: as a fresh parse gives it
       const bool reach = touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
       (reach ? touched : untouched).push_back(span);
@@ -210,6 +244,9 @@ bool Document::update_chunks(const Deadline& deadline) {
       // All of them in one parse: a parse breaks down every node with an error, so one
       // parsed earlier in this call would be parsed again reusing its pieces.
       reparsed.insert(reparsed.end(), touched.begin(), touched.end());
+      // The ones the last reparse() made canonical too: this parse would break them down.
+      reparsed.insert(reparsed.end(), parsed_whole_.begin(), parsed_whole_.end());
+      parsed_whole_.clear();
       reparse_spans(reparsed, deadline);
       continue;  // the spans may have moved: look again
     }

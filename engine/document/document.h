@@ -133,6 +133,10 @@ class Document {
   std::optional<ChunkedText> chunked_;
   bool chunked_current_ = false;
   std::optional<EditSpan> since_chunked_;
+  // The edits since the last parse, and the top-level constructs with errors the last
+  // reparse() parsed without reuse (in the current text; cleared by any edit).
+  std::optional<EditSpan> since_parsed_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> parsed_whole_;
   ChunkingStats stats_;
   std::uint64_t revision_ = 0;
 };
