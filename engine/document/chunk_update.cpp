@@ -248,11 +248,11 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
       container = ts_node_parent(container);
     }
     if (k >= 0) {
-      const Chunk& K = old[static_cast<std::size_t>(k)];
-      const std::uint32_t def_end = edit.shift(K.definition.end_byte);
-      if (ts_node_start_byte(container) < K.definition.start_byte ||
+      const Chunk& around = old[static_cast<std::size_t>(k)];
+      const std::uint32_t def_end = edit.shift(around.definition.end_byte);
+      if (ts_node_start_byte(container) < around.definition.start_byte ||
           ts_node_end_byte(container) > def_end) {
-        absorb_old(K.range);  // K's definition is no longer a node around the reach
+        absorb_old(around.range);  // K's definition is no longer a node around the reach
         continue;
       }
     }
@@ -331,11 +331,11 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     for (auto it = old.begin() + static_cast<std::ptrdiff_t>(k_index); it != begin; ++it) {
       if (it->parent == k) ++earlier[sibling_key(it->kind, it->name)];
     }
-    const Chunk* K = k >= 0 ? &old[static_cast<std::size_t>(k)] : nullptr;
+    const Chunk* enclosing = k >= 0 ? &old[static_cast<std::size_t>(k)] : nullptr;
     ChunkScope scope;
-    scope.id = K != nullptr ? std::string_view(K->id) : path;
-    scope.parent_id = K != nullptr ? std::string_view(K->id) : std::string_view();
-    scope.depth = K != nullptr ? K->depth + 1 : 0;
+    scope.id = enclosing != nullptr ? std::string_view(enclosing->id) : path;
+    scope.parent_id = enclosing != nullptr ? std::string_view(enclosing->id) : std::string_view();
+    scope.depth = enclosing != nullptr ? enclosing->depth + 1 : 0;
     scope.earlier = &earlier;
     WindowChunks window =
         chunker.chunk_window(language, container, std::span(kids).subspan(first, last - first + 1),
