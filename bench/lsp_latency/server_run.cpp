@@ -150,6 +150,16 @@ ServerRunResult run_server(const ServerRunOptions& options, const std::string& t
   }
   client.drain(Clock::now() + options.settle);
 
+  // documentSymbol, then foldingRange when the server offers it; both answers.
+  const auto ask_both = [&](Clock::time_point t0, int& symbols_id, int& folds_id) {
+    symbols_id = client.request("textDocument/documentSymbol", {{"textDocument", document}});
+    folds_id = result.folds_offered
+                   ? client.request("textDocument/foldingRange", {{"textDocument", document}})
+                   : -1;
+    const int ids[] = {symbols_id, folds_id};
+    return client.await(std::span(ids, result.folds_offered ? 2 : 1), t0 + options.request_timeout);
+  };
+
   // The keystrokes.
   int version = 1;
   const auto type = [&](const TextEdit& edit, bool record) {
@@ -162,14 +172,8 @@ ServerRunResult run_server(const ServerRunOptions& options, const std::string& t
                                          {"text", edit.inserted}}})}};
     const auto t0 = Clock::now();
     client.notify("textDocument/didChange", change);
-    const int symbols_id =
-        client.request("textDocument/documentSymbol", {{"textDocument", document}});
-    const int folds_id = result.folds_offered ? client.request("textDocument/foldingRange",
-                                                               {{"textDocument", document}})
-                                              : -1;
-    const int ids[] = {symbols_id, folds_id};
-    auto answers =
-        client.await(std::span(ids, result.folds_offered ? 2 : 1), t0 + options.request_timeout);
+    int symbols_id = 0, folds_id = 0;
+    auto answers = ask_both(t0, symbols_id, folds_id);
     const Response& symbols = answers.at(symbols_id);
     // Without foldingRange, the keystroke is answered with its symbols.
     const Response& folds = result.folds_offered ? answers.at(folds_id) : symbols;
@@ -205,14 +209,8 @@ ServerRunResult run_server(const ServerRunOptions& options, const std::string& t
   // The same answers for a document that did not change: what answering costs alone.
   for (std::size_t i = 0; i < options.unchanged; ++i) {
     const auto t0 = Clock::now();
-    const int symbols_id =
-        client.request("textDocument/documentSymbol", {{"textDocument", document}});
-    const int folds_id = result.folds_offered ? client.request("textDocument/foldingRange",
-                                                               {{"textDocument", document}})
-                                              : -1;
-    const int ids[] = {symbols_id, folds_id};
-    auto answers =
-        client.await(std::span(ids, result.folds_offered ? 2 : 1), t0 + options.request_timeout);
+    int symbols_id = 0, folds_id = 0;
+    auto answers = ask_both(t0, symbols_id, folds_id);
     Clock::time_point last = answers.at(symbols_id).received;
     if (result.folds_offered) last = std::max(last, answers.at(folds_id).received);
     result.unchanged_ms.push_back(ms_between(t0, last));

@@ -148,16 +148,7 @@ void Document::reparse(const Deadline& deadline) {
         whole.push_back(construct);
       }
     }
-    for (const Span& construct : whole) {
-      TSInputEdit again{};
-      again.start_byte = construct.first;
-      again.old_end_byte = construct.second;
-      again.new_end_byte = construct.second;
-      again.start_point = to_ts(lines_.ts_point(construct.first, text_));
-      again.old_end_point = to_ts(lines_.ts_point(construct.second, text_));
-      again.new_end_point = again.old_end_point;
-      ts_tree_edit(tree_.get(), &again);
-    }
+    forbid_reuse(whole);
   }
   // The edited tree lets tree-sitter reuse every subtree the edits did not touch.
   parse(tree_ ? &tree_ : nullptr, deadline);
@@ -168,7 +159,7 @@ void Document::reparse(const Deadline& deadline) {
   fresh_parse_due_ = ts_node_has_error(tree_.root());
 }
 
-void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& deadline) {
+void Document::forbid_reuse(const std::vector<Span>& spans) {
   for (const Span& span : spans) {
     // An edit that replaces the span with itself: its nodes cannot be reused.
     TSInputEdit again{};
@@ -180,6 +171,10 @@ void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& dea
     again.new_end_point = again.old_end_point;
     ts_tree_edit(tree_.get(), &again);
   }
+}
+
+void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& deadline) {
+  forbid_reuse(spans);
   reparse_pending_ = true;  // if the parse gives up, the next one redoes them
   parse(&tree_, deadline);
   fresh_parse_due_ = ts_node_has_error(tree_.root());  // others may still be as edited

@@ -113,6 +113,8 @@ class Document {
  private:
   void parse(const Tree* old, const Deadline& deadline);
   void changed();
+  // Identity edits over the spans: the next parse reuses none of their nodes.
+  void forbid_reuse(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& spans);
   // Parses the given spans of the tree again, reusing none of their nodes.
   void reparse_spans(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& spans,
                      const Deadline& deadline);
