@@ -353,4 +353,17 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
   return out;
 }
 
+void reassign_ids(std::vector<Chunk>& chunks, std::string_view path) {
+  std::unordered_map<SiblingKey, std::uint32_t, SiblingKeyHash> ordinals;
+  for (Chunk& chunk : chunks) {
+    const std::uint32_t ordinal = ordinals[SiblingKey{chunk.parent, chunk.kind, chunk.name}]++;
+    // Parents come first in pre-order: their ids are already the new ones.
+    const std::string_view scope =
+        chunk.parent >= 0 ? std::string_view(chunks[static_cast<std::size_t>(chunk.parent)].id)
+                          : path;
+    chunk.id = chunk_id(scope, chunk.kind, chunk.name, ordinal);
+    if (chunk.parent >= 0) chunk.parent_id = chunks[static_cast<std::size_t>(chunk.parent)].id;
+  }
+}
+
 }  // namespace chunkls

@@ -88,4 +88,8 @@ class ChunkExtractor {
 std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
                      std::uint32_t ordinal);
 
+// Gives a pre-order chunk list (parent links set) the ids it would have had for `path`:
+// what a cached chunking of the same bytes under another path needs. Linear.
+void reassign_ids(std::vector<Chunk>& chunks, std::string_view path);
+
 }  // namespace chunkls

@@ -417,7 +417,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
   return std::nullopt;
 }
 
-void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice, const Tree& tree,
+void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice,
                         std::string_view text, std::string_view path, const EditSpan& edit) {
   std::vector<Chunk>& chunks = chunked.chunks;
   std::vector<ChunkOrigin>& origins = chunked.origins;
@@ -507,7 +507,6 @@ void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice, const Tree& tr
                edit);
   splice_parts(parts.imports, new_parts.imports, splice.window_start, splice.old_window_end, edit);
   chunked.folds = combine_folds(parts, chunks, text, Deadline::never());
-  chunked.tree = tree;
 }
 
 }  // namespace chunkls

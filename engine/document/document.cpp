@@ -76,6 +76,32 @@ Document::Document(const Language& language, std::string text, std::string path,
       lines_(checked(text_, limits_)),
       chunker_(Chunker::Walk::kPlanned, limits.chunks) {}
 
+Document::Document(const Language& language, std::string text, std::string path,
+                   DocumentLimits limits, ParsedText parsed)
+    : Document(language, std::move(text), std::move(path), limits) {
+  if (!parsed.chunked) throw std::invalid_argument("ParsedText without chunks");
+  // Shared with a cache: copied before the first change (own_chunks()).
+  chunked_ = std::const_pointer_cast<ChunkedText>(std::move(parsed.chunked));
+  chunked_current_ = true;
+  if (parsed.tree) {
+    tree_ = parsed.tree;
+    chunked_tree_ = std::move(parsed.tree);
+    reparse_pending_ = false;
+    // As after any reparse(): a tree with errors may not be what a fresh parse gives.
+    fresh_parse_due_ = ts_node_has_error(tree_.root());
+  }
+}
+
+std::optional<ParsedText> Document::parsed() const {
+  if (!chunked_current_ || !chunked_) return std::nullopt;
+  return ParsedText{.chunked = chunked_, .tree = chunked_tree_};
+}
+
+ChunkedText& Document::own_chunks() {
+  if (chunked_.use_count() > 1) chunked_ = std::make_shared<ChunkedText>(*chunked_);
+  return *chunked_;
+}
+
 void Document::parse(const Tree* old, const Deadline& deadline) {
   (void)language_->queries();  // like Chunker: query errors surface before parsing
   if (!chunker_.parser().set_language(language_->grammar())) {
@@ -213,7 +239,7 @@ bool Document::update_chunks(const Deadline& deadline) {
     }
   };
   // The tree the chunks came from, edited like the text since.
-  Tree before = chunked_->tree;
+  Tree before = chunked_tree_;
   const TSInputEdit moved = to_input(dirty);
   ts_tree_edit(before.get(), &moved);
   std::vector<Span> reparsed;
@@ -263,7 +289,7 @@ bool Document::update_chunks(const Deadline& deadline) {
       if (std::any_of(untouched.begin(), untouched.end(), [&](const Span& span) {
             return touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
           })) {
-        before = chunked_->tree;
+        before = chunked_tree_;
         const TSInputEdit again = to_input(dirty);
         ts_tree_edit(before.get(), &again);
         continue;
@@ -278,16 +304,18 @@ bool Document::update_chunks(const Deadline& deadline) {
     if (std::any_of(untouched.begin(), untouched.end(),
                     [&](const Span& span) { return touches(span, window_start, window_end); })) {
       widen(window_start, window_end);
-      before = chunked_->tree;
+      before = chunked_tree_;
       const TSInputEdit again = to_input(dirty);
       ts_tree_edit(before.get(), &again);
       continue;
     }
     stats_.chunks_rebuilt += splice->window.chunks.chunks.size();
     try {
-      apply_chunk_update(*chunked_, std::move(*splice), tree_, text_, path_, dirty);
+      apply_chunk_update(own_chunks(), std::move(*splice), text_, path_, dirty);
+      chunked_tree_ = tree_;
     } catch (...) {
       chunked_.reset();  // half updated
+      chunked_tree_ = Tree();
       since_chunked_.reset();
       throw;
     }
@@ -316,13 +344,18 @@ void Document::replace(std::string text) {
 
 const ChunkedText& Document::chunked(const Deadline& deadline) {
   if (chunked_current_) return *chunked_;
-  if (chunked_ && since_chunked_ && update_chunks(deadline)) {
+  // Restored chunks without their tree cannot be updated: the changed ranges need it.
+  if (chunked_ && since_chunked_ && chunked_tree_ && update_chunks(deadline)) {
     ++stats_.updated;
   } else {
     canonical_tree(deadline);
     chunked_.reset();
+    chunked_tree_ = Tree();
     since_chunked_.reset();
-    chunked_ = chunker_.chunk_tree(*language_, tree_, text_, path_, deadline);
+    ChunkedText whole = chunker_.chunk_tree(*language_, tree_, text_, path_, deadline);
+    chunked_tree_ = std::move(whole.tree);
+    whole.tree = Tree();
+    chunked_ = std::make_shared<ChunkedText>(std::move(whole));
     ++stats_.whole;
   }
   since_chunked_.reset();

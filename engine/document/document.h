@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,12 +56,25 @@ struct ChunkingStats {
   std::uint64_t constructs_reparsed = 0;  // top-level constructs with errors parsed again
 };
 
+// What a Document can start from instead of parsing: the chunks of exactly its text
+// (as Chunker::chunk gives them for its path) and, when known, the tree they came from.
+// The caches (engine/cache/source_caches.h) keep these for closed documents and files.
+struct ParsedText {
+  std::shared_ptr<const ChunkedText> chunked;  // required
+  Tree tree;                                   // empty: parsed when first needed
+};
+
 class Document {
  public:
   // Stores the text; parsing waits for reparse() (or chunked()). Throws
   // DocumentTooLarge.
   Document(const Language& language, std::string text, std::string path,
            DocumentLimits limits = {});
+  // Starts from `parsed`, which must be of this very text: chunked() answers without
+  // parsing, and with the tree, edits reparse and update the chunks incrementally at
+  // once. Throws DocumentTooLarge.
+  Document(const Language& language, std::string text, std::string path, DocumentLimits limits,
+           ParsedText parsed);
 
   const Language& language() const { return *language_; }
   const std::string& path() const { return path_; }
@@ -108,6 +122,10 @@ class Document {
   const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
   // Whether chunked() has a result for the current text (calling it costs nothing).
   bool has_chunked() const { return chunked_current_; }
+  // The chunks of the current text and their tree, shared (not copied) for a cache;
+  // empty unless has_chunked(). The document copies its chunks before it next changes
+  // them while they are shared.
+  std::optional<ParsedText> parsed() const;
   const ChunkingStats& chunking_stats() const { return stats_; }
 
  private:
@@ -120,6 +138,8 @@ class Document {
                      const Deadline& deadline);
   // chunked() from a window; false when only the whole text will do.
   bool update_chunks(const Deadline& deadline);
+  // chunked_, copied first when a cache shares it.
+  ChunkedText& own_chunks();
 
   const Language* language_;
   DocumentLimits limits_;
@@ -131,8 +151,10 @@ class Document {
   bool reparse_pending_ = true;
   bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()
   // The chunks of the text as it was before the edits in since_chunked_ (of the
-  // current text when chunked_current_).
-  std::optional<ChunkedText> chunked_;
+  // current text when chunked_current_), and the tree they came from (kept here, not in
+  // ChunkedText::tree, which stays empty so a cache sharing the chunks keeps no tree).
+  std::shared_ptr<ChunkedText> chunked_;
+  Tree chunked_tree_;
   bool chunked_current_ = false;
   std::optional<EditSpan> since_chunked_;
   // The edits since the last parse, and the top-level constructs with errors the last

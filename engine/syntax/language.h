@@ -9,6 +9,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,11 @@ class Language {
   const LanguageSpec& spec() const { return spec_; }
   const std::string& name() const { return spec_.name; }
   const TSLanguage* grammar() const { return spec_.grammar; }
+  // What the chunks of a text depend on besides its bytes, as one hash: the grammar's
+  // name, ABI version, semantic version (when it has one) and table sizes, and the
+  // text of our chunk and fold queries. The content-addressed caches key on it, so a
+  // new grammar or query never reads an old entry.
+  std::uint64_t identity() const { return identity_; }
 
   // The compiled queries. Throws QueryCompileError (the same one on every call) when
   // a query does not compile.
@@ -47,6 +53,7 @@ class Language {
 
  private:
   LanguageSpec spec_;
+  std::uint64_t identity_ = 0;
   std::shared_ptr<const GrammarLibrary> library_;  // keeps a dlopen'ed grammar alive
   mutable std::once_flag compiled_;
   mutable std::optional<QuerySet> queries_;

@@ -1,0 +1,168 @@
+// LruCache: budgets by entries and bytes, LRU order, time to live, invalidation by
+// file, counters, and concurrent use.
+#include "engine/cache/lru_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/unit/fake_clock.h"
+
+namespace chunkls {
+namespace {
+
+using Cache = LruCache<int, std::string>;
+using testing::FakeClock;
+
+std::shared_ptr<const std::string> value(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+// What one entry of `value_bytes` costs the cache, measured through the cache itself.
+std::uint64_t entry_cost(std::uint64_t value_bytes) {
+  Cache probe(CacheLimits{});
+  probe.put(0, value("x"), value_bytes);
+  return probe.memory_usage();
+}
+
+TEST(LruCache, HitsMissesAndTheLeastRecentlyUsedGoesFirst) {
+  Cache cache(CacheLimits{.max_entries = 2, .max_bytes = 1 << 20});
+  EXPECT_EQ(cache.get(1), nullptr);
+  cache.put(1, value("one"), 10);
+  cache.put(2, value("two"), 10);
+  ASSERT_NE(cache.get(1), nullptr);  // 1 is now the most recent
+  cache.put(3, value("three"), 10);  // evicts 2
+  EXPECT_EQ(cache.get(2), nullptr);
+  EXPECT_EQ(*cache.get(1), "one");
+  EXPECT_EQ(*cache.get(3), "three");
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.counters.hits, 3u);
+  EXPECT_EQ(stats.counters.misses, 2u);
+  EXPECT_EQ(stats.counters.insertions, 3u);
+  EXPECT_EQ(stats.counters.evictions, 1u);
+  EXPECT_EQ(stats.entries, 2u);
+}
+
+TEST(LruCache, TheByteBudgetEvictsAndAnOversizedValueIsNotKept) {
+  const std::uint64_t cost = entry_cost(1000);
+  Cache cache(CacheLimits{.max_entries = 100, .max_bytes = 3 * cost});
+  for (int i = 0; i < 5; ++i) cache.put(i, value("v"), 1000);
+  CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.entries, 3u);
+  EXPECT_EQ(stats.bytes, 3 * cost);
+  EXPECT_LE(stats.bytes, stats.limits.max_bytes);
+  EXPECT_EQ(stats.counters.evictions, 2u);
+  EXPECT_EQ(cache.get(0), nullptr);
+  EXPECT_NE(cache.get(4), nullptr);
+
+  EXPECT_FALSE(cache.put(9, value("huge"), 4 * cost));
+  stats = cache.stats();
+  EXPECT_EQ(stats.counters.rejections, 1u);
+  EXPECT_EQ(stats.entries, 3u) << "a rejected value evicts nothing";
+}
+
+TEST(LruCache, ReplacingAKeyKeepsOneEntryAndItsNewSize) {
+  Cache cache(CacheLimits{});
+  cache.put(1, value("a"), 100);
+  cache.put(1, value("b"), 5000);
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_EQ(cache.memory_usage(), entry_cost(5000));
+  EXPECT_EQ(*cache.get(1), "b");
+}
+
+TEST(LruCache, EntriesExpireAfterTheirTimeToLive) {
+  FakeClock clock;
+  Cache cache(CacheLimits{.ttl = std::chrono::seconds(10)}, clock);
+  cache.put(1, value("a"), 1);
+  clock.advance(std::chrono::seconds(5));
+  cache.put(2, value("b"), 1);
+  EXPECT_NE(cache.get(1), nullptr);
+  clock.advance(std::chrono::seconds(6));  // 1 is 11 s old, 2 is 6 s old
+  EXPECT_EQ(cache.get(1), nullptr);
+  EXPECT_EQ(cache.evict_expired(), 0u) << "get() already dropped 1";
+  clock.advance(std::chrono::seconds(4));
+  EXPECT_EQ(cache.evict_expired(), 1u);
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.entries, 0u);
+  EXPECT_EQ(stats.counters.expirations, 2u);
+  EXPECT_EQ(stats.bytes, 0u);
+}
+
+TEST(LruCache, NoTimeToLiveMeansNoExpiry) {
+  FakeClock clock;
+  Cache cache(CacheLimits{}, clock);
+  cache.put(1, value("a"), 1);
+  clock.advance(std::chrono::hours(24 * 365));
+  EXPECT_EQ(cache.evict_expired(), 0u);
+  EXPECT_NE(cache.get(1), nullptr);
+}
+
+TEST(LruCache, InvalidateDropsWhatAFileLeftAndClearDropsAll) {
+  Cache cache(CacheLimits{});
+  cache.put(1, value("a"), 1, "/src/a.py");
+  cache.put(2, value("b"), 1, "/src/b.py");
+  cache.put(3, value("a2"), 1, "/src/a.py");
+  EXPECT_EQ(cache.invalidate("/src/a.py"), 2u);
+  EXPECT_EQ(cache.get(1), nullptr);
+  EXPECT_NE(cache.get(2), nullptr);
+  EXPECT_TRUE(cache.erase(2));
+  EXPECT_FALSE(cache.erase(2));
+  cache.put(4, value("c"), 1);
+  cache.clear();
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.entries, 0u);
+  EXPECT_EQ(stats.bytes, 0u);
+  EXPECT_EQ(stats.counters.invalidations, 4u);
+}
+
+TEST(LruCache, AReaderKeepsItsValueAfterEviction) {
+  Cache cache(CacheLimits{.max_entries = 1});
+  cache.put(1, value("kept by the reader"), 1);
+  const auto held = cache.get(1);
+  cache.put(2, value("b"), 1);
+  EXPECT_EQ(cache.get(1), nullptr);
+  EXPECT_EQ(*held, "kept by the reader");
+}
+
+TEST(LruCache, LoweringTheLimitsEvictsAtOnce) {
+  Cache cache(CacheLimits{.max_entries = 10});
+  for (int i = 0; i < 10; ++i) cache.put(i, value("v"), 1);
+  cache.set_limits(CacheLimits{.max_entries = 4});
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.entries, 4u);
+  EXPECT_EQ(stats.limits.max_entries, 4u);
+  for (int i = 6; i < 10; ++i) EXPECT_NE(cache.get(i), nullptr) << i;
+}
+
+TEST(LruCache, ManyThreadsKeepTheCountersAndBudgetsConsistent) {
+  // A budget large enough for several shards.
+  Cache cache(CacheLimits{.max_entries = 512, .max_bytes = std::uint64_t{128} << 20});
+  constexpr int kThreads = 4;
+  constexpr int kOps = 5000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&cache, t] {
+      for (int i = 0; i < kOps; ++i) {
+        const int key = (i * 7 + t) % 1024;
+        if (auto v = cache.get(key)) {
+          EXPECT_EQ(*v, std::to_string(key));
+        } else {
+          cache.put(key, value(std::to_string(key)), 64);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.counters.hits + stats.counters.misses, std::uint64_t{kThreads} * kOps);
+  EXPECT_LE(stats.entries, 512u);
+  EXPECT_GT(stats.counters.evictions, 0u) << "more keys than the budget";
+  // Two threads may both miss a key and both put it: the second replaces the first.
+  EXPECT_GE(stats.counters.insertions - stats.counters.evictions, stats.entries);
+  EXPECT_GT(stats.counters.hits, 0u);
+}
+
+}  // namespace
+}  // namespace chunkls
