@@ -27,6 +27,8 @@ class JsonWriter {
   JsonWriter& value(std::uint32_t number) { return value(static_cast<std::int64_t>(number)); }
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
   JsonWriter& value(bool flag);
+  // Rounded to three decimals (milliseconds to the microsecond); not finite: null.
+  JsonWriter& value(double number);
   JsonWriter& null();
   // Inserts already-serialized JSON as one value.
   JsonWriter& raw(std::string_view json);

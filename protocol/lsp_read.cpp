@@ -159,6 +159,65 @@ DidChangeParams read_did_change(IncomingMessage& message) {
   return params;
 }
 
+namespace {
+
+// The largest budget taken: 1 PiB of bytes, 2^40 entries, ten years.
+constexpr std::int64_t kMaxBudget = std::int64_t{1} << 50;
+constexpr std::int64_t kMaxTtlSeconds = std::int64_t{10} * 365 * 24 * 3600;
+
+template <typename Refuse>
+void read_cache_settings(IncomingMessage& message, std::string_view pointer, Settings& settings,
+                         Refuse&& refuse) {
+  const std::string cache = fmt::format("{}/cache", pointer);
+  std::optional<dom::element> element;
+  try {
+    element = message.at(cache);
+  } catch (const RpcError& e) {
+    refuse(e);
+    return;
+  }
+  if (!element) return;
+  dom::object levels;
+  if (element->get_object().get(levels)) {
+    refuse(RpcError(ErrorCode::kInvalidParams,
+                    fmt::format("{} must be an object of cache levels (trees, chunks, files)",
+                                cache)));
+    return;
+  }
+  for (const auto field : levels) {
+    const std::string_view name = field.key;
+    CacheLevelSettings* level = name == "trees"    ? &settings.trees_cache
+                                : name == "chunks" ? &settings.chunks_cache
+                                : name == "files"  ? &settings.files_cache
+                                                   : nullptr;
+    if (!level) {
+      refuse(RpcError(ErrorCode::kInvalidParams,
+                      fmt::format("{}/{}: no such cache level (trees, chunks, files)", cache, name)));
+      continue;
+    }
+    auto read = [&](std::string_view key, std::int64_t most, std::optional<std::int64_t>& into) {
+      const std::string at = fmt::format("{}/{}/{}", cache, name, key);
+      try {
+        if (auto value = message.int_at(at)) {
+          if (*value < 0 || *value > most) {
+            throw RpcError(ErrorCode::kInvalidParams,
+                           fmt::format("{} must be a whole number from 0 to {}, not {}", at, most,
+                                       *value));
+          }
+          into = value;
+        }
+      } catch (const RpcError& e) {
+        refuse(e);
+      }
+    };
+    read("maxEntries", kMaxBudget, level->max_entries);
+    read("maxBytes", kMaxBudget, level->max_bytes);
+    read("ttlSeconds", kMaxTtlSeconds, level->ttl_seconds);
+  }
+}
+
+}  // namespace
+
 Settings read_settings(IncomingMessage& message, std::string_view pointer) {
   Settings settings;
   auto refuse = [&](const std::exception& e) {
@@ -171,6 +230,7 @@ Settings read_settings(IncomingMessage& message, std::string_view pointer) {
     refuse(e);
     return settings;
   }
+  read_cache_settings(message, pointer, settings, refuse);
   const std::string limit = fmt::format("{}/parseTimeLimitMs", pointer);
   try {
     if (auto ms = message.int_at(limit)) {

@@ -41,8 +41,20 @@ struct ClientCapabilities {
 
 // chunkls's own settings, from initializationOptions or workspace/didChangeConfiguration
 // (`settings.chunkls`); absent ones keep their values.
+// One cache level's budgets (`cache.<level>.maxEntries`, `.maxBytes`, `.ttlSeconds`).
+struct CacheLevelSettings {
+  std::optional<std::int64_t> max_entries;  // >= 0
+  std::optional<std::int64_t> max_bytes;    // >= 0
+  std::optional<std::int64_t> ttl_seconds;  // >= 0; 0: entries do not expire
+  bool any() const { return max_entries || max_bytes || ttl_seconds; }
+};
+
 struct Settings {
   std::optional<std::int64_t> parse_time_limit_ms;  // >= 0; 0: no limit
+  // `cache.trees`, `cache.chunks`, `cache.files`.
+  CacheLevelSettings trees_cache;
+  CacheLevelSettings chunks_cache;
+  CacheLevelSettings files_cache;
   // Values that were refused (wrong type or range), each naming its field; the
   // settings above leave them out.
   std::string problems;

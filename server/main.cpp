@@ -18,6 +18,7 @@
 #include "server/cli/chunk_command.h"
 #include "server/language_setup.h"
 #include "server/lsp/lsp_server.h"
+#include "server/tracing/chrome_trace.h"
 #include "server/version.h"
 
 namespace {
@@ -49,6 +50,48 @@ void add_language_options(CLI::App& app, chunkls::LanguageSetup& setup) {
       ->check(CLI::ExistingFile);
 }
 
+// --cache-LEVEL-entries, --cache-LEVEL-bytes, --cache-LEVEL-ttl for each cache level.
+struct CacheFlags {
+  chunkls::SourceCacheLimits limits;
+  std::int64_t trees_ttl = 0;
+  std::int64_t chunks_ttl = 0;
+  std::int64_t files_ttl = 0;
+
+  void add_to(CLI::App& app) {
+    add_level(app, "trees", limits.trees, "syntax trees of closed documents", trees_ttl);
+    add_level(app, "chunks", limits.chunks, "chunk lists of texts", chunks_ttl);
+    add_level(app, "files", limits.files, "file stamps (path, size, mtime, content hash)",
+              files_ttl);
+  }
+  chunkls::SourceCacheLimits resolved() const {
+    chunkls::SourceCacheLimits out = limits;
+    out.trees.ttl = std::chrono::seconds(trees_ttl);
+    out.chunks.ttl = std::chrono::seconds(chunks_ttl);
+    out.files.ttl = std::chrono::seconds(files_ttl);
+    return out;
+  }
+
+ private:
+  static void add_level(CLI::App& app, const std::string& name, chunkls::CacheLimits& into,
+                        const std::string& what, std::int64_t& ttl_seconds) {
+    app.add_option("--cache-" + name + "-entries", into.max_entries,
+                   "Most entries in the cache of " + what)
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40))
+        ->group("Caches");
+    app.add_option("--cache-" + name + "-bytes", into.max_bytes,
+                   "Most bytes the cache of " + what + " holds")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 50))
+        ->group("Caches");
+    app.add_option("--cache-" + name + "-ttl", ttl_seconds,
+                   "Seconds an entry of the cache of " + what + " lives (0: until evicted)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 365 * 24 * 3600))
+        ->group("Caches");
+  }
+};
+
 struct ServeFlags {
   std::optional<std::uint16_t> port;
   std::string log_file;
@@ -58,6 +101,8 @@ struct ServeFlags {
   std::uint64_t max_file_bytes = 1024 * 1024;
   std::uint64_t max_document_bytes = chunkls::kDefaultMaxDocumentBytes;
   bool test_hooks = false;
+  std::string trace_file;
+  CacheFlags caches;
 };
 
 int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
@@ -85,6 +130,18 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
   options.scheduling.worker_threads =
       flags.threads > 0 ? flags.threads : std::max(2u, std::thread::hardware_concurrency());
   options.test_hooks = flags.test_hooks;
+  options.scheduling.caches = flags.caches.resolved();
+  // Declared before the server: it outlives every thread that traces.
+  std::unique_ptr<chunkls::ChromeTrace> trace;
+  if (!flags.trace_file.empty()) {
+    try {
+      trace = std::make_unique<chunkls::ChromeTrace>(flags.trace_file);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return kExitUsage;
+    }
+    options.trace = trace.get();
+  }
   // Compile the queries off the reader's path: the first didOpen should not pay for it.
   // Joined when serve() returns, before the registry it reads goes away.
   const std::jthread warm_up([&registry, log] {
@@ -152,6 +209,10 @@ int main(int argc, char** argv) {
                  "a larger one is reported and serves nothing until it shrinks")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, chunkls::kMaxDocumentBytesCeiling));
+  app.add_option("--trace", serve_flags.trace_file,
+                 "Write a Chrome trace (requests, parses, chunk updates) to FILE; open it in "
+                 "ui.perfetto.dev");
+  serve_flags.caches.add_to(app);
   // For the end-to-end tests only: methods that make a document busy on demand.
   app.add_flag("--test-hooks", serve_flags.test_hooks)->group("");
 
@@ -179,6 +240,12 @@ int main(int argc, char** argv) {
           "Give up on a file after this many milliseconds of parsing and matching (0: none)")
       ->capture_default_str();
   chunk->add_flag("--folds", chunk_options.with_folds, "List the folds too (text)");
+  chunk->add_flag("--stats", chunk_options.with_stats,
+                  "Print timings, cache counters and memory on standard error at the end");
+  chunk->add_option("--trace", chunk_options.trace_file,
+                    "Write a Chrome trace (per file: parse, chunking) to FILE");
+  CacheFlags chunk_caches;
+  chunk_caches.add_to(*chunk);
 
   CLI::App* tree =
       app.add_subcommand("tree", "Print the syntax tree of source files (for query authors)");
@@ -215,6 +282,7 @@ int main(int argc, char** argv) {
         {"json", chunkls::OutputFormat::kJson},
         {"jsonl", chunkls::OutputFormat::kJsonl}};
     chunk_options.format = kFormats.at(format);
+    chunk_options.caches = chunk_caches.resolved();
     std::ios::sync_with_stdio(false);
     return chunkls::run_chunk_command(chunk_options, registry, std::cin, std::cout, std::cerr);
   }

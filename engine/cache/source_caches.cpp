@@ -32,6 +32,25 @@ std::shared_ptr<const ChunkedText> SourceCaches::chunks_for(const ContentKey& ke
   return moved;
 }
 
+ContentKey SourceCaches::key_of_file(const std::string& path, const Language& language,
+                                     const SourceRead& read, std::chrono::nanoseconds racy) {
+  if (read.stamp) {
+    if (const auto known = files_.get(path);
+        known && known->stamp == *read.stamp && known->key.language == language.identity()) {
+      return known->key;
+    }
+  }
+  const ContentKey key = content_key(language, read.bytes);
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (read.stamp && read.stamp->mtime_ns < now_ns - racy.count()) {
+    files_.put(path, std::make_shared<const FileMetadata>(FileMetadata{*read.stamp, key}),
+               heap_block_bytes(path.size() + 1), path);
+  }
+  return key;
+}
+
 void SourceCaches::set_limits(const SourceCacheLimits& limits) {
   trees_.set_limits(limits.trees);
   chunks_.set_limits(limits.chunks);

@@ -26,6 +26,7 @@
 #include "engine/cache/lru_cache.h"
 #include "engine/chunks/chunker.h"
 #include "engine/syntax/ts_handles.h"
+#include "engine/text/source_file.h"
 
 namespace chunkls {
 
@@ -42,9 +43,9 @@ struct CachedChunks {
   std::string path;  // the ids were made for it
 };
 
+// A file as last read: its stamp and the key of its bytes then.
 struct FileMetadata {
-  std::uint64_t size = 0;
-  std::int64_t mtime_ns = 0;
+  FileStamp stamp;
   ContentKey key;
 };
 
@@ -68,6 +69,12 @@ class SourceCaches {
   // The chunks of the text under `key` with ids for `path` (renumbered from a copy when
   // they were made for another path); null on a miss.
   std::shared_ptr<const ChunkedText> chunks_for(const ContentKey& key, std::string_view path);
+  // The key of `read`, the bytes of the file at `path` in `language`: from the files
+  // level when its stamp is the one recorded (no hashing), else hashed and recorded. A
+  // stamp from the last `racy` before `now` is never trusted (a file written twice
+  // within the clock's granularity keeps its mtime: git's "racily clean" rule).
+  ContentKey key_of_file(const std::string& path, const Language& language, const SourceRead& read,
+                         std::chrono::nanoseconds racy = std::chrono::seconds(2));
 
   void set_limits(const SourceCacheLimits& limits);
   SourceCacheLimits limits() const;

@@ -108,7 +108,11 @@ void Document::parse(const Tree* old, const Deadline& deadline) {
     throw ChunkError(fmt::format("tree-sitter refused the grammar of '{}' (ABI version {})",
                                  language_->name(), ts_language_abi_version(language_->grammar())));
   }
-  Tree tree = chunker_.parser().parse(text_, old, deadline);
+  Tree tree;
+  {
+    const ScopedTimer timed(monitor_, Stage::kParse, path_);
+    tree = chunker_.parser().parse(text_, old, deadline);
+  }
   if (!tree) {
     if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text_.size()));
     throw ChunkError(fmt::format("parsing failed for language '{}'", language_->name()));
@@ -200,6 +204,7 @@ void Document::forbid_reuse(const std::vector<Span>& spans) {
 }
 
 void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& deadline) {
+  const ScopedTimer timed(monitor_, Stage::kCanonicalParse, path_);
   forbid_reuse(spans);
   reparse_pending_ = true;  // if the parse gives up, the next one redoes them
   parse(&tree_, deadline);
@@ -345,9 +350,15 @@ void Document::replace(std::string text) {
 const ChunkedText& Document::chunked(const Deadline& deadline) {
   if (chunked_current_) return *chunked_;
   // Restored chunks without their tree cannot be updated: the changed ranges need it.
-  if (chunked_ && since_chunked_ && chunked_tree_ && update_chunks(deadline)) {
+  bool updated = false;
+  if (chunked_ && since_chunked_ && chunked_tree_) {
+    const ScopedTimer timed(monitor_, Stage::kChunkUpdate, path_);
+    updated = update_chunks(deadline);
+  }
+  if (updated) {
     ++stats_.updated;
   } else {
+    const ScopedTimer timed(monitor_, Stage::kChunkWhole, path_);
     canonical_tree(deadline);
     chunked_.reset();
     chunked_tree_ = Tree();

@@ -22,6 +22,7 @@
 
 #include "engine/chunks/chunker.h"
 #include "engine/document/enclosing_ranges.h"
+#include "engine/metrics/monitor.h"
 #include "engine/syntax/deadline.h"
 #include "engine/syntax/language.h"
 #include "engine/syntax/ts_handles.h"
@@ -127,6 +128,9 @@ class Document {
   // them while they are shared.
   std::optional<ParsedText> parsed() const;
   const ChunkingStats& chunking_stats() const { return stats_; }
+  // Parses and chunkings are timed into `monitor` from now on (null: not timed). It
+  // must outlive the document.
+  void set_monitor(Monitor* monitor) { monitor_ = monitor; }
 
  private:
   void parse(const Tree* old, const Deadline& deadline);
@@ -162,6 +166,7 @@ class Document {
   std::optional<EditSpan> since_parsed_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parsed_whole_;
   ChunkingStats stats_;
+  Monitor* monitor_ = nullptr;
   std::uint64_t revision_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "engine/text/source_file.h"
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -52,11 +54,22 @@ SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_byte
         SourceProblem::kTooLarge,
         fmt::format("over the size limit ({} bytes > {} bytes; see --max-size)", size, max_bytes));
   }
+  const std::optional<FileStamp> before = stamp_of(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return problem(SourceProblem::kUnreadable, fmt::format("unreadable: {}", std::strerror(errno)));
   }
-  return read_source(in, max_bytes);
+  SourceRead read = read_source(in, max_bytes);
+  if (read && before && before == stamp_of(path)) read.stamp = before;
+  return read;
+}
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{.size = static_cast<std::uint64_t>(st.st_size),
+                   .mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   .inode = static_cast<std::uint64_t>(st.st_ino)};
 }
 
 SourceRead read_source(std::istream& in, std::uint64_t max_bytes) {

@@ -4,17 +4,22 @@
 
 #include <algorithm>
 #include <istream>
+#include <memory>
 #include <ostream>
 
 #include "engine/chunks/chunker.h"
+#include "engine/metrics/monitor.h"
+#include "engine/metrics/process_memory.h"
 #include "engine/text/source_file.h"
+#include "server/stats/stats_report.h"
+#include "server/tracing/chrome_trace.h"
 
 namespace chunkls {
 
 namespace {
 
 // Reads each file of the options, detects its language and hands (path, language,
-// text) to `visit`; reports every failure on `err`. Returns the exit code.
+// read) to `visit`; reports every failure on `err`. Returns the exit code.
 template <typename Visit>
 int for_each_source(const ChunkCommandOptions& options, const LanguageRegistry& registry,
                     std::istream& in, std::ostream& err, Visit&& visit) {
@@ -51,7 +56,7 @@ int for_each_source(const ChunkCommandOptions& options, const LanguageRegistry& 
       continue;
     }
     try {
-      visit(from_stdin ? std::string("<stdin>") : path, *language, source.bytes);
+      visit(from_stdin ? std::string("<stdin>") : path, *language, source);
     } catch (const std::exception& e) {
       report(path, e.what());
     }
@@ -97,21 +102,65 @@ void print_tree(std::ostream& out, TSNode root) {
 
 int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry& registry,
                       std::istream& in, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<ChromeTrace> trace;
+  if (!options.trace_file.empty()) {
+    try {
+      trace = std::make_unique<ChromeTrace>(options.trace_file);
+    } catch (const std::exception& e) {
+      err << fmt::format("chunkls: {}\n", e.what());
+      return 1;
+    }
+    name_this_thread("chunkls-chunk");
+  }
+  Monitor monitor;
+  monitor.set_trace(trace.get());
+  SourceCaches caches(options.caches);
   Chunker chunker;
   ChunkOutput output(out, options.format, options.with_content, options.with_folds);
   output.begin();
   const int code = for_each_source(
       options, registry, in, err,
-      [&](const std::string& path, const Language& language, std::string_view text) {
-        const ChunkedText chunked =
-            chunker.chunk(language, text, path, Deadline::after(options.time_limit));
-        output.file({path, language.name(), text, &chunked});
+      [&](const std::string& path, const Language& language, const SourceRead& source) {
+        const std::string_view text = source.bytes;
+        const ContentKey key = source.stamp ? caches.key_of_file(path, language, source)
+                                            : content_key(language, text);
+        std::shared_ptr<const ChunkedText> chunked = caches.chunks_for(key, path);
+        if (!chunked) {
+          const Deadline deadline = Deadline::after(options.time_limit);
+          if (!chunker.parser().set_language(language.grammar())) {
+            throw ChunkError("tree-sitter refused the grammar");
+          }
+          Tree tree;
+          {
+            const ScopedTimer timed(&monitor, Stage::kParse, path);
+            tree = chunker.parser().parse(text, nullptr, deadline);
+          }
+          if (!tree) {
+            if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text.size()));
+            throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
+          }
+          const ScopedTimer timed(&monitor, Stage::kChunkWhole, path);
+          ChunkedText whole = chunker.chunk_tree(language, std::move(tree), text, path, deadline);
+          whole.tree = Tree();  // the output needs the chunks only
+          chunked = std::make_shared<const ChunkedText>(std::move(whole));
+          caches.keep(key, chunked, path);
+        }
+        {
+          const ScopedTimer timed(&monitor, Stage::kSerialize, path);
+          output.file({path, language.name(), text, chunked.get()});
+        }
         // Still a success: the chunks listed are right, and the note says what is missing.
-        if (const std::string omission = chunked.omission(); !omission.empty()) {
+        if (const std::string omission = chunked->omission(); !omission.empty()) {
           err << fmt::format("chunkls: {}: {}\n", path, omission);
         }
       });
   output.end();
+  if (options.with_stats) {
+    out.flush();
+    err << stats_table(StatsReport{.monitor = monitor.snapshot(),
+                                   .caches = caches.stats(),
+                                   .memory = process_memory()});
+  }
   return code;
 }
 
@@ -120,7 +169,8 @@ int run_tree_command(const ChunkCommandOptions& options, const LanguageRegistry&
   Parser parser;
   return for_each_source(
       options, registry, in, err,
-      [&](const std::string& path, const Language& language, std::string_view text) {
+      [&](const std::string& path, const Language& language, const SourceRead& source) {
+        const std::string_view text = source.bytes;
         if (!parser.set_language(language.grammar())) {
           throw std::runtime_error("tree-sitter refused the grammar");
         }

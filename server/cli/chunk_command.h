@@ -2,7 +2,7 @@
 // chunks it and prints the result. Every failure is reported on stderr with the file
 // and the reason, and the other files are still processed.
 //
-// Runs on the calling thread; owns its Chunker.
+// Runs on the calling thread; owns its Chunker, caches and monitor.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cache/source_caches.h"
 #include "engine/syntax/language_registry.h"
 #include "server/cli/chunk_output.h"
 
@@ -24,6 +25,11 @@ struct ChunkCommandOptions {
   bool with_content = false;
   bool with_folds = false;
   std::chrono::milliseconds time_limit{10000};  // per file; 0: none
+  // Files with the same bytes (copies, the same file twice) are parsed once: their
+  // chunks come from these caches.
+  SourceCacheLimits caches;
+  bool with_stats = false;  // a table of timings, cache counters and memory on `err`
+  std::string trace_file;   // a Chrome trace of each file's parse and chunking
 };
 
 // `chunkls tree FILE`: the syntax tree as an S-expression, with positions, for query

@@ -4,10 +4,13 @@
 
 #include <thread>
 
+#include "engine/metrics/process_memory.h"
 #include "protocol/json_writer.h"
 #include "protocol/lsp_read.h"
 #include "protocol/lsp_write.h"
 #include "server/scheduling/task_boundary.h"
+#include "server/stats/stats_report.h"
+#include "server/tracing/chrome_trace.h"
 #include "server/version.h"
 
 namespace chunkls {
@@ -23,7 +26,9 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
     : transport_(transport),
       options_(options),
       log_(std::move(log)),
-      scheduler_(languages, *this, options.scheduling, log_) {
+      scheduler_(languages, *this, options.scheduling, monitor_, log_) {
+  monitor_.set_trace(options.trace);
+  views_.monitor = &monitor_;
   register_methods();
 }
 
@@ -69,6 +74,7 @@ void LspServer::register_methods() {
       "workspace/didChangeConfiguration",
       +[](IncomingMessage& m) { return protocol::read_settings(m, "/params/settings/chunkls"); },
       &LspServer::did_change_configuration);
+  on_request("chunkls/stats", &LspServer::no_params, &LspServer::stats);
   if (options_.test_hooks) {
     on_request("chunkls/test/waitForCancel", &protocol::read_document_uri,
                &LspServer::wait_for_cancel);
@@ -80,6 +86,7 @@ void LspServer::register_methods() {
 
 int LspServer::run() {
   reader_ = std::this_thread::get_id();
+  name_this_thread("chunkls-reader");
   while (state_ != State::kExited) {
     std::optional<protocol::Frame> frame = transport_.read();
     if (!frame) {
@@ -159,6 +166,7 @@ void LspServer::dispatch_request(IncomingMessage& message) {
     if (handler == requests_.end()) {
       throw RpcError(ErrorCode::kMethodNotFound, fmt::format("unknown method '{}'", method));
     }
+    started(id, method);
     handler->second(id, message);
   } catch (const RpcError& e) {
     log_->warn("{} {}: {}", method, id.to_string(), e.what());
@@ -254,6 +262,21 @@ void LspServer::apply(const protocol::Settings& settings) {
     scheduler_.set_time_limit(std::chrono::milliseconds(*settings.parse_time_limit_ms));
     log_->info("parse time limit: {} ms", *settings.parse_time_limit_ms);
   }
+  SourceCacheLimits limits = scheduler_.caches().limits();
+  auto merge = [](const protocol::CacheLevelSettings& from, CacheLimits& into) {
+    if (from.max_entries) into.max_entries = static_cast<std::uint64_t>(*from.max_entries);
+    if (from.max_bytes) into.max_bytes = static_cast<std::uint64_t>(*from.max_bytes);
+    if (from.ttl_seconds) into.ttl = std::chrono::seconds(*from.ttl_seconds);
+  };
+  merge(settings.trees_cache, limits.trees);
+  merge(settings.chunks_cache, limits.chunks);
+  merge(settings.files_cache, limits.files);
+  if (limits != scheduler_.caches().limits()) {
+    scheduler_.caches().set_limits(limits);
+    log_->info("cache budgets: trees {} entries / {} bytes, chunks {} / {}, files {} / {}",
+               limits.trees.max_entries, limits.trees.max_bytes, limits.chunks.max_entries,
+               limits.chunks.max_bytes, limits.files.max_entries, limits.files.max_bytes);
+  }
 }
 
 void LspServer::shutdown(const RequestId& id, NoParams) {
@@ -334,10 +357,43 @@ void LspServer::send(std::string body) {
 
 void LspServer::reply(const RequestId& id, std::string_view result_json) {
   send(protocol::response_body(id, result_json));
+  answered(id);
 }
 
 void LspServer::reply_error(const RequestId& id, ErrorCode code, std::string_view message) {
   send(protocol::error_body(id, code, message));
+  answered(id);
+}
+
+void LspServer::started(const RequestId& id, const std::string& method) {
+  const std::lock_guard lock(in_flight_mutex_);
+  in_flight_[id.to_string()] = InFlight{method, monitor_.clock().now()};
+}
+
+void LspServer::answered(const RequestId& id) {
+  InFlight request;
+  {
+    const std::lock_guard lock(in_flight_mutex_);
+    const auto it = in_flight_.find(id.to_string());
+    if (it == in_flight_.end()) return;  // refused before dispatch: not timed
+    request = std::move(it->second);
+    in_flight_.erase(it);
+  }
+  const auto took = monitor_.clock().now() - request.since;
+  monitor_.record_request(request.method, took);
+  if (TraceSink* trace = monitor_.trace()) {
+    trace->complete(request.method, "request", request.since, took, id.to_string());
+  }
+}
+
+void LspServer::stats(const RequestId& id, NoParams) {
+  const OpenDocuments open = scheduler_.open_documents();
+  StatsReport report{.monitor = monitor_.snapshot(),
+                     .caches = scheduler_.caches().stats(),
+                     .memory = process_memory(),
+                     .open_documents = open.count,
+                     .open_document_bytes = open.text_bytes};
+  reply(id, stats_json(report));
 }
 
 void LspServer::tell_user(MessageType type, std::string_view message, bool pop_up) {

@@ -21,10 +21,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
 
+#include "engine/metrics/monitor.h"
 #include "engine/syntax/language_registry.h"
 #include "protocol/incoming_message.h"
 #include "protocol/lsp_types.h"
@@ -43,6 +45,9 @@ struct ServerOptions {
   // How long a final write may make no progress: after `exit`, and at end of input.
   std::chrono::milliseconds exit_grace{2000};
   std::chrono::milliseconds end_of_input_grace{10000};
+  // `--trace FILE`: spans of requests, parses and chunk updates go there (null: none).
+  // Outlives the server.
+  TraceSink* trace = nullptr;
 };
 
 class LspServer final : public Responder {
@@ -96,6 +101,7 @@ class LspServer final : public Responder {
   void document_symbol(const protocol::RequestId& id, std::string uri);
   void folding_range(const protocol::RequestId& id, std::string uri);
   void selection_range(const protocol::RequestId& id, protocol::SelectionRangeParams params);
+  void stats(const protocol::RequestId& id, NoParams);
   void wait_for_cancel(const protocol::RequestId& id, std::string uri);  // test hook
   // Notifications.
   void did_open(protocol::TextDocumentItem item);
@@ -109,11 +115,21 @@ class LspServer final : public Responder {
   void apply(const protocol::Settings& settings);
   // Writes a message body; from the reader thread, through a worker (see ending above).
   void send(std::string body);
+  // Times a request from its arrival to its answer (Monitor::record_request, a trace span).
+  void started(const protocol::RequestId& id, const std::string& method);
+  void answered(const protocol::RequestId& id);
 
   protocol::Transport& transport_;
   ServerOptions options_;
   std::shared_ptr<spdlog::logger> log_;
+  Monitor monitor_;
   DocumentScheduler scheduler_;
+  struct InFlight {
+    std::string method;
+    Clock::time_point since;
+  };
+  std::mutex in_flight_mutex_;  // requests are answered from worker threads
+  std::unordered_map<std::string, InFlight> in_flight_;  // by RequestId::to_string()
   std::unordered_map<std::string, RequestHandler> requests_;
   std::unordered_map<std::string, NotificationHandler> notifications_;
 

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <asio/post.hpp>
+#include <latch>
 
 #include "engine/text/source_file.h"
 #include "protocol/uri.h"
 #include "server/scheduling/task_boundary.h"
+#include "server/tracing/chrome_trace.h"
 #include "server/views/position_mapper.h"
 
 namespace chunkls {
@@ -35,14 +37,32 @@ struct DocumentScheduler::Gate {
 };
 
 DocumentScheduler::DocumentScheduler(const LanguageRegistry& languages, Responder& responder,
-                                     SchedulerOptions options, std::shared_ptr<spdlog::logger> log)
+                                     SchedulerOptions options, Monitor& monitor,
+                                     std::shared_ptr<spdlog::logger> log)
     : languages_(languages),
       responder_(responder),
       options_(options),
       log_(std::move(log)),
       time_limit_ms_(options.time_limit.count()),
+      monitor_(monitor),
+      caches_(options.caches),
       pool_(std::max(1u, options.worker_threads)),
-      posted_(asio::make_strand(pool_.get_executor())) {}
+      posted_(asio::make_strand(pool_.get_executor())) {
+  name_workers();
+}
+
+void DocumentScheduler::name_workers() {
+  // One task per worker, each holding its thread until all have started: every thread
+  // runs exactly one and takes the name traces and debuggers show.
+  const unsigned workers = std::max(1u, options_.worker_threads);
+  auto arrived = std::make_shared<std::latch>(workers);
+  for (unsigned i = 0; i < workers; ++i) {
+    asio::post(pool_, [arrived] {
+      name_this_thread("chunkls-worker");
+      arrived->arrive_and_wait();
+    });
+  }
+}
 
 DocumentScheduler::~DocumentScheduler() {
   halt();
@@ -86,7 +106,10 @@ Deadline DocumentScheduler::deadline_for(const CancellationToken& token) const {
 
 std::shared_ptr<DocumentSlot> DocumentScheduler::slot_for(const std::string& uri) {
   auto& slot = documents_[uri];
-  if (!slot) slot = std::make_shared<DocumentSlot>(uri, asio::make_strand(pool_.get_executor()));
+  if (!slot) {
+    slot = std::make_shared<DocumentSlot>(uri, asio::make_strand(pool_.get_executor()));
+    open_count_ = documents_.size();
+  }
   return slot;
 }
 
@@ -152,10 +175,11 @@ void DocumentScheduler::close(const std::string& uri) {
   }
   const std::shared_ptr<DocumentSlot> slot = it->second;
   documents_.erase(it);
-  post_sync(slot, [](DocumentSlot& closing, std::uint64_t) {
+  open_count_ = documents_.size();
+  post_sync(slot, [this](DocumentSlot& closing, std::uint64_t) {
     SlotState& state = closing.state();
     state.closed = true;
-    state.document.reset();
+    retire(state);
   });
 }
 
@@ -167,9 +191,28 @@ void DocumentScheduler::refuse(const std::string& uri, const std::string& reason
   });
 }
 
+void DocumentScheduler::retire(SlotState& state) {
+  if (state.document) {
+    // Chunks of the text as it is (a pending edit would cost a parse to keep: dropped).
+    if (std::optional<ParsedText> parsed = state.document->parsed()) {
+      caches_.keep(content_key(*state.language, state.document->text()), std::move(parsed->chunked),
+                   state.path, &parsed->tree);
+    }
+    state.document.reset();
+  }
+  account(state);
+}
+
+void DocumentScheduler::account(SlotState& state) {
+  const std::uint64_t bytes = state.document ? state.document->text().size() : 0;
+  open_bytes_ += bytes - state.counted_bytes;  // wraps back when it shrinks
+  state.counted_bytes = bytes;
+}
+
 void DocumentScheduler::mark_out_of_sync(DocumentSlot& slot, const std::string& reason) {
   SlotState& state = slot.state();
   state.document.reset();
+  account(state);
   if (!state.out_of_sync.empty()) {
     // Told once; the first reason is the one that matters.
     log_->warn("{} is still out of sync: {}", slot.uri, reason);
@@ -186,7 +229,7 @@ void DocumentScheduler::mark_out_of_sync(DocumentSlot& slot, const std::string& 
 
 void DocumentScheduler::adopt_text(DocumentSlot& slot, std::string text) {
   SlotState& state = slot.state();
-  state.document.reset();
+  retire(state);
   state.out_of_sync.clear();
   state.omission_told = false;
   if (state.path.empty()) state.path = protocol::file_path_from_uri(slot.uri).value_or(slot.uri);
@@ -201,13 +244,25 @@ void DocumentScheduler::adopt_text(DocumentSlot& slot, std::string text) {
     return;
   }
   try {
-    state.document = std::make_unique<Document>(*state.language, std::move(text), state.path,
-                                                options_.document_limits);
+    const ContentKey key = content_key(*state.language, text);
+    if (std::shared_ptr<const ChunkedText> chunked = caches_.chunks_for(key, state.path)) {
+      // Reopened (or the same bytes seen before): no parse until an edit needs one, and
+      // with the tree, the first edit updates incrementally.
+      const std::shared_ptr<const Tree> tree = caches_.trees().get(key);
+      state.document = std::make_unique<Document>(
+          *state.language, std::move(text), state.path, options_.document_limits,
+          ParsedText{.chunked = std::move(chunked), .tree = tree ? *tree : Tree()});
+    } else {
+      state.document = std::make_unique<Document>(*state.language, std::move(text), state.path,
+                                                  options_.document_limits);
+    }
+    state.document->set_monitor(&monitor_);
     log_->debug("opened {} as {} ({} bytes)", slot.uri, state.language->name(),
                 state.document->text().size());
   } catch (const DocumentTooLarge& e) {
     mark_out_of_sync(slot, e.what());
   }
+  account(state);
 }
 
 void DocumentScheduler::open_on_strand(DocumentSlot& slot, protocol::TextDocumentItem& item,
@@ -272,6 +327,7 @@ void DocumentScheduler::change_on_strand(DocumentSlot& slot, protocol::DidChange
   if (skipped > 0 && !state.out_of_sync.empty()) {
     log_->debug("{}: {} changes not applied while out of sync", slot.uri, skipped);
   }
+  account(state);
   parse_if_newest(slot, sequence);
 }
 
@@ -359,8 +415,27 @@ void DocumentScheduler::run_on_disk(const RequestId& id, const CancellationToken
     }
     const Language* language = languages_.detect({.path = *path, .content = source.bytes});
     if (!language) return "[]";
-    Document document(*language, std::move(source.bytes), *path, options_.document_limits);
-    return query(document, uri, deadline_for(token));
+    // A file that did not change since it was last read (or whose bytes are known) is
+    // answered from the caches without parsing.
+    const ContentKey key = caches_.key_of_file(*path, *language, source);
+    std::shared_ptr<const ChunkedText> cached = caches_.chunks_for(key, *path);
+    const bool hit = cached != nullptr;
+    std::optional<Document> document;
+    if (hit) {
+      document.emplace(*language, std::move(source.bytes), *path, options_.document_limits,
+                       ParsedText{.chunked = std::move(cached), .tree = {}});
+    } else {
+      document.emplace(*language, std::move(source.bytes), *path, options_.document_limits);
+    }
+    document->set_monitor(&monitor_);
+    std::string result = query(*document, uri, deadline_for(token));
+    if (!hit) {
+      // Its chunks only: a tree for a file nobody edits is not worth its memory.
+      if (std::optional<ParsedText> parsed = document->parsed()) {
+        caches_.keep(key, std::move(parsed->chunked), *path);
+      }
+    }
+    return result;
   });
 }
 

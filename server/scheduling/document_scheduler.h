@@ -30,7 +30,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engine/cache/source_caches.h"
 #include "engine/document/document.h"
+#include "engine/metrics/monitor.h"
 #include "engine/syntax/language_registry.h"
 #include "protocol/lsp_types.h"
 #include "server/scheduling/cancellation.h"
@@ -47,6 +49,13 @@ struct SchedulerOptions {
   // Files read from disk for requests on documents the client did not open.
   std::uint64_t max_file_bytes = 1024 * 1024;
   DocumentLimits document_limits;
+  SourceCacheLimits caches;
+};
+
+// The open documents, for chunkls/stats.
+struct OpenDocuments {
+  std::uint64_t count = 0;
+  std::uint64_t text_bytes = 0;
 };
 
 class DocumentScheduler {
@@ -55,8 +64,10 @@ class DocumentScheduler {
   // file read from disk); throws protocol::RpcError for an error answer.
   using Query =
       std::function<std::string(Document&, const std::string& uri, const Deadline& deadline)>;
+  // `monitor` times the documents' parses and chunkings; it outlives the scheduler.
   DocumentScheduler(const LanguageRegistry& languages, Responder& responder,
-                    SchedulerOptions options, std::shared_ptr<spdlog::logger> log);
+                    SchedulerOptions options, Monitor& monitor,
+                    std::shared_ptr<spdlog::logger> log);
   DocumentScheduler(const DocumentScheduler&) = delete;
   DocumentScheduler& operator=(const DocumentScheduler&) = delete;
   // Stops and joins the workers.
@@ -87,6 +98,13 @@ class DocumentScheduler {
   // stops reading never blocks it.
   void post(std::function<void()> task);
 
+  // The caches documents start from (reopened files, requests on unopened files) and
+  // closed documents leave their chunks and trees in. Safe from any thread.
+  SourceCaches& caches() { return caches_; }
+  OpenDocuments open_documents() const {
+    return {.count = open_count_.load(), .text_bytes = open_bytes_.load()};
+  }
+
   // Test hooks (`chunkls --test-hooks`): make a document's queue busy for exactly as
   // long as a test wants. pause() queues a task that holds the strand (and one worker)
   // until resume() or stop(); what is posted meanwhile waits behind it.
@@ -103,6 +121,7 @@ class DocumentScheduler {
   struct Gate;  // a pause: a latch released by resume() or stop()
 
   void on_reader_thread();
+  void name_workers();
   // stop()'s work, also done by the destructor on whatever thread destroys us.
   void halt();
   bool stopping() const { return stopping_->load(); }
@@ -120,8 +139,13 @@ class DocumentScheduler {
   void open_on_strand(DocumentSlot& slot, protocol::TextDocumentItem& item, std::uint64_t sequence);
   void change_on_strand(DocumentSlot& slot, protocol::DidChangeParams& params,
                         std::uint64_t sequence);
-  // Makes a Document of a whole text (didOpen, or a full-text change that resyncs).
+  // Makes a Document of a whole text (didOpen, or a full-text change that resyncs),
+  // from the caches when they hold its chunks.
   void adopt_text(DocumentSlot& slot, std::string text);
+  // Leaves a document's chunks and tree in the caches and drops it.
+  void retire(SlotState& state);
+  // Keeps open_bytes_ equal to the sum of the open documents' texts.
+  void account(SlotState& state);
   void mark_out_of_sync(DocumentSlot& slot, const std::string& reason);
   void parse_if_newest(DocumentSlot& slot, std::uint64_t sequence);
   void run_on_open(DocumentSlot& slot, const protocol::RequestId& id,
@@ -139,6 +163,10 @@ class DocumentScheduler {
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<std::int64_t> time_limit_ms_;
   std::atomic<protocol::PositionEncoding> encoding_{protocol::PositionEncoding::kUtf16};
+  Monitor& monitor_;
+  SourceCaches caches_;
+  std::atomic<std::uint64_t> open_count_{0};
+  std::atomic<std::uint64_t> open_bytes_{0};
   const std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
   CancellationRegistry cancellations_;
   asio::thread_pool pool_;

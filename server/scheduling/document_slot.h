@@ -40,6 +40,8 @@ struct SlotState {
   std::string out_of_sync;
   // The chunk list left something out and the user was told (once per document).
   bool omission_told = false;
+  // The text bytes DocumentScheduler's open-document total counts for this slot.
+  std::uint64_t counted_bytes = 0;
 
   bool serving() const { return document != nullptr; }
 };

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/document/document.h"
+#include "engine/metrics/monitor.h"
 #include "engine/syntax/deadline.h"
 #include "protocol/lsp_types.h"
 #include "server/views/folding_view.h"
@@ -22,6 +23,7 @@ struct ViewOptions {
   protocol::PositionEncoding encoding = protocol::PositionEncoding::kUtf16;
   bool hierarchical_symbols = false;
   FoldingOptions folding;
+  Monitor* monitor = nullptr;  // times the writing of each answer (Stage::kSerialize)
 };
 
 std::string document_symbols_json(Document& document, std::string_view uri,

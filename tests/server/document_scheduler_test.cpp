@@ -106,7 +106,8 @@ class DocumentSchedulerTest : public ::testing::Test {
   }
 
   RecordingResponder responder;
-  DocumentScheduler scheduler{registry(), responder, SchedulerOptions{}, quiet_log()};
+  Monitor monitor;
+  DocumentScheduler scheduler{registry(), responder, SchedulerOptions{}, monitor, quiet_log()};
   std::int64_t next_id = 1;
 };
 

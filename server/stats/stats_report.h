@@ -1,0 +1,31 @@
+// StatsReport: one snapshot of what the server or the CLI measured about itself
+// (monitor histograms, cache levels, open documents, process memory), and its two
+// renderings: the `chunkls/stats` JSON answer (field names are a stable interface,
+// documented in README.md) and the readable table `chunkls chunk --stats` prints.
+//
+// Plain values and pure functions; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/cache/source_caches.h"
+#include "engine/metrics/monitor.h"
+#include "engine/metrics/process_memory.h"
+
+namespace chunkls {
+
+struct StatsReport {
+  MonitorSnapshot monitor;
+  SourceCacheStats caches;
+  ProcessMemory memory;
+  // The server's open documents (absent for the CLI).
+  std::optional<std::uint64_t> open_documents;
+  std::uint64_t open_document_bytes = 0;
+};
+
+std::string stats_json(const StatsReport& report);
+std::string stats_table(const StatsReport& report);
+
+}  // namespace chunkls
