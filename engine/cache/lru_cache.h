@@ -81,6 +81,13 @@ class LruCache {
   // The value under `key`, made the most recently used; null on a miss (an expired
   // entry is dropped and is a miss).
   Pointer get(const Key& key) {
+    return get_if(key, [](const Value&) { return true; });
+  }
+
+  // Like get(), when `still_valid(value)` holds; otherwise the entry is stale: dropped,
+  // and counted as a miss (an invalidation).
+  template <typename Valid>
+  Pointer get_if(const Key& key, Valid&& still_valid) {
     Shard& shard = shard_for(key);
     Released released;
     const std::lock_guard lock(shard.mutex);
@@ -89,9 +96,10 @@ class LruCache {
       ++shard.counters.misses;
       return nullptr;
     }
-    if (expired(shard, *it->second, clock_->now())) {
+    const bool expiry = expired(shard, *it->second, clock_->now());
+    if (expiry || !still_valid(*it->second->value)) {
       drop(shard, it->second, released);
-      ++shard.counters.expirations;
+      ++(expiry ? shard.counters.expirations : shard.counters.invalidations);
       ++shard.counters.misses;
       return nullptr;
     }

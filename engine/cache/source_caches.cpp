@@ -35,10 +35,10 @@ std::shared_ptr<const ChunkedText> SourceCaches::chunks_for(const ContentKey& ke
 ContentKey SourceCaches::key_of_file(const std::string& path, const Language& language,
                                      const SourceRead& read, std::chrono::nanoseconds racy) {
   if (read.stamp) {
-    if (const auto known = files_.get(path);
-        known && known->stamp == *read.stamp && known->key.language == language.identity()) {
-      return known->key;
-    }
+    const auto known = files_.get_if(path, [&](const FileMetadata& m) {
+      return m.stamp == *read.stamp && m.key.language == language.identity();
+    });
+    if (known) return known->key;
   }
   const ContentKey key = content_key(language, read.bytes);
   const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(

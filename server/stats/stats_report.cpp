@@ -108,12 +108,12 @@ std::string stats_table(const StatsReport& report) {
   }
   for (const auto& [method, summary] : report.monitor.requests) latency_row(method, summary);
   line("");
-  line(fmt::format("{:<22} {:>8} {:>11} {:>8} {:>8} {:>9} {:>9}", "cache", "entries", "bytes",
+  line(fmt::format("{:<22} {:>8} {:>9} {:>8} {:>8} {:>9} {:>9}", "cache", "entries", "MiB",
                    "hits", "misses", "evicted", "hit rate"));
   auto cache_row = [&](std::string_view name, const CacheStats& s) {
     const std::uint64_t asked = s.counters.hits + s.counters.misses;
-    line(fmt::format("{:<22} {:>8} {:>11} {:>8} {:>8} {:>9} {:>8.1f}%", name, s.entries,
-                     mib(s.bytes), s.counters.hits, s.counters.misses,
+    line(fmt::format("{:<22} {:>8} {:>9.1f} {:>8} {:>8} {:>9} {:>8.1f}%", name, s.entries,
+                     static_cast<double>(s.bytes) / (1 << 20), s.counters.hits, s.counters.misses,
                      s.counters.evictions + s.counters.expirations,
                      asked ? 100.0 * static_cast<double>(s.counters.hits) / asked : 0.0));
   };

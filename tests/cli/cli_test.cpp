@@ -115,6 +115,58 @@ TEST(Cli, JsonlIsOneObjectPerChunkAcrossFiles) {
   EXPECT_EQ(rows[3]["path"], b.string());
 }
 
+// The row of `--stats`'s table that starts with `name`, split on blanks.
+std::vector<std::string> stats_row(const std::string& table, const std::string& name) {
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> row;
+    for (std::string word; words >> word;) row.push_back(word);
+    if (!row.empty() && row[0] == name) return row;
+  }
+  return {};
+}
+
+TEST(Cli, EqualFilesAreParsedOnceWithTheIdsOfEachPath) {
+  TempDir dir;
+  const fs::path a = dir.write("a.py", kPython);
+  const fs::path b = dir.write("b.py", kPython);
+  const fs::path other = dir.write("other.py", "def h():\n    pass\n");
+  const auto r = run_process({kBinary, "chunk", "--format", "json", "--stats", a.string(),
+                              b.string(), a.string(), other.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto parse = stats_row(r.err, "parse");
+  ASSERT_GE(parse.size(), 2u) << r.err;
+  EXPECT_EQ(parse[1], "2") << "a.py, b.py and a.py again have the same bytes:\n" << r.err;
+  const auto chunks = stats_row(r.err, "chunks");
+  ASSERT_GE(chunks.size(), 5u) << r.err;
+  EXPECT_EQ(chunks[3], "2") << "hits:\n" << r.err;
+  EXPECT_EQ(chunks[4], "2") << "misses:\n" << r.err;
+  EXPECT_FALSE(stats_row(r.err, "memory:").empty()) << r.err;
+
+  // b.py's chunks came from a.py's, with ids for b.py: as if b.py alone was chunked.
+  const nlohmann::json all = nlohmann::json::parse(r.out);
+  const auto alone = run_process({kBinary, "chunk", "--format", "json", b.string()});
+  ASSERT_EQ(alone.exit_code, 0);
+  EXPECT_EQ(all["files"][1], nlohmann::json::parse(alone.out)["files"][0]);
+  EXPECT_NE(all["files"][0]["chunks"][0]["id"], all["files"][1]["chunks"][0]["id"]);
+}
+
+TEST(Cli, TraceFileOpensAsAChromeTrace) {
+  TempDir dir;
+  const fs::path a = dir.write("a.py", kPython);
+  const fs::path trace = dir.path() / "chunk.trace.json";
+  const auto r = run_process({kBinary, "chunk", "--trace", trace.string(), a.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(trace);
+  const nlohmann::json events = nlohmann::json::parse(in);
+  ASSERT_TRUE(events.is_array());
+  std::vector<std::string> names;
+  for (const auto& e : events) names.push_back(e["name"].get<std::string>());
+  EXPECT_EQ(names, (std::vector<std::string>{"thread_name", "parse", "chunk_whole", "serialize"}));
+  EXPECT_EQ(events[1]["args"]["detail"], a.string());
+}
+
 TEST(Cli, StdinNeedsALanguageOrAShebang) {
   auto r = run_process({kBinary, "chunk", "--language", "python", "-"}, kPython);
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -117,6 +117,19 @@ TEST(LruCache, InvalidateDropsWhatAFileLeftAndClearDropsAll) {
   EXPECT_EQ(stats.counters.invalidations, 4u);
 }
 
+TEST(LruCache, AStaleEntryIsAMissAndIsDropped) {
+  Cache cache(CacheLimits{});
+  cache.put(1, value("stamp 1"), 1);
+  EXPECT_EQ(cache.get_if(1, [](const std::string& v) { return v == "stamp 2"; }), nullptr);
+  EXPECT_EQ(cache.get(1), nullptr) << "dropped";
+  cache.put(1, value("stamp 2"), 1);
+  EXPECT_NE(cache.get_if(1, [](const std::string& v) { return v == "stamp 2"; }), nullptr);
+  const CacheStats stats = cache.stats();
+  EXPECT_EQ(stats.counters.hits, 1u);
+  EXPECT_EQ(stats.counters.misses, 2u);
+  EXPECT_EQ(stats.counters.invalidations, 1u);
+}
+
 TEST(LruCache, AReaderKeepsItsValueAfterEviction) {
   Cache cache(CacheLimits{.max_entries = 1});
   cache.put(1, value("kept by the reader"), 1);
