@@ -88,6 +88,19 @@ void BM_KeystrokeUpdate(benchmark::State& state) {
   state.counters["whole"] = static_cast<double>(document.chunking_stats().whole);
 }
 
+// Without incremental chunks: the same keystroke, then the whole text parsed and
+// chunked again (what a server that re-chunks on every change pays).
+void BM_FullRechunk(benchmark::State& state) {
+  const Input& in = input();
+  Chunker chunker;
+  std::string text = in.text;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    bench::apply(text, in.edits[i++ % in.edits.size()]);
+    benchmark::DoNotOptimize(chunker.chunk(*in.language, text, in.path).chunks.data());
+  }
+}
+
 // Writing the answers alone, for a document that did not change.
 void BM_DocumentSymbolJson(benchmark::State& state) {
   const Input& in = input();
@@ -114,6 +127,7 @@ void BM_FoldingRangeJson(benchmark::State& state) {
 
 BENCHMARK(BM_RawReparse)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KeystrokeUpdate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullRechunk)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DocumentSymbolJson)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FoldingRangeJson)->Unit(benchmark::kMillisecond);
 

@@ -7,13 +7,17 @@
 // override), files up to 1 MiB. bench/run_chunk_bench.sh prints the ratio.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "engine/chunks/chunker.h"
+#include "engine/chunks/chunker_pool.h"
 #include "engine/syntax/language_registry.h"
 
 namespace {
@@ -200,12 +204,67 @@ void BM_ChunkFullQueryWalk(benchmark::State& state) {
   chunk_corpus<chunkls::Chunker::Walk::kFullQuery>(state);
 }
 
+// Batch: the corpus over N threads that take the next file as they finish one (what
+// the indexer does), raw parsing with a parser per thread as the baseline, chunking with
+// Chunkers leased from one ChunkerPool per file. Wall time.
+template <typename PerFile, typename PerThread>
+void run_threads(benchmark::State& state, PerThread&& make_worker, PerFile&& per_file) {
+  const Corpus& c = corpus();
+  if (c.files.empty()) {
+    state.SkipWithError("no corpus: set CHUNKLS_BENCH_CORPUS");
+    return;
+  }
+  const auto threads = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+      workers.emplace_back([&] {
+        auto worker = make_worker();
+        for (std::size_t i = next++; i < c.files.size(); i = next++) per_file(worker, c.files[i]);
+      });
+    }
+    for (std::thread& w : workers) w.join();
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.bytes));
+  state.counters["threads"] = threads;
+}
+
+void BM_ParseThreads(benchmark::State& state) {
+  const TSLanguage* python = registry().find("python")->grammar();
+  run_threads(
+      state,
+      [python] {
+        auto parser = std::make_unique<chunkls::Parser>();
+        parser->set_language(python);
+        return parser;
+      },
+      [](std::unique_ptr<chunkls::Parser>& parser, const std::string& text) {
+        chunkls::Tree tree = parser->parse(text);
+        benchmark::DoNotOptimize(tree.get());
+      });
+}
+
+void BM_ChunkThreads(benchmark::State& state) {
+  const chunkls::Language& python = *registry().find("python");
+  chunkls::ChunkerPool pool;
+  run_threads(
+      state, [] { return 0; },
+      [&](int, const std::string& text) {
+        const chunkls::ChunkerPool::Lease chunker = pool.acquire(python);
+        benchmark::DoNotOptimize(chunker->chunk(python, text, "f").chunks.data());
+      });
+  state.counters["chunkers"] = static_cast<double>(pool.stats().created);
+}
+
 BENCHMARK(BM_Load);
 BENCHMARK(BM_Parse)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndTreeCursorWalk)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndWalk)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ChunkFullQueryWalk)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Chunk)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseThreads)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ChunkThreads)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

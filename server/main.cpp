@@ -105,6 +105,22 @@ struct ServeFlags {
   CacheFlags caches;
 };
 
+// Compiles every language's queries and makes a parser for each off the reader's path,
+// so the first didOpen of a language does not pay for them and no answer waits on it
+// (a request that needs a language being compiled waits for that one alone). Joined
+// when serve() returns, before the server and the registry it reads go away.
+std::jthread warm_up_in_background(chunkls::LspServer& server,
+                                   const chunkls::LanguageRegistry& registry,
+                                   std::shared_ptr<spdlog::logger> log) {
+  return std::jthread([&server, &registry, log = std::move(log)] {
+    chunkls::name_this_thread("chunkls-warm-up");
+    const std::vector<const chunkls::Language*> languages = registry.languages();
+    for (const auto& failure : server.chunkers().warm_up(languages)) {
+      log->warn("queries of {} do not compile: {}", failure.language, failure.message);
+    }
+  });
+}
+
 int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
           spdlog::level::level_enum level) {
   // A client that goes away must not kill us mid-write: EPIPE is handled.
@@ -142,14 +158,6 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
     }
     options.trace = trace.get();
   }
-  // Compile the queries off the reader's path: the first didOpen should not pay for it.
-  // Joined when serve() returns, before the registry it reads goes away.
-  const std::jthread warm_up([&registry, log] {
-    for (const auto& failure : registry.warm_up()) {
-      log->warn("queries of {} do not compile: {}", failure.language, failure.message);
-    }
-  });
-
   if (flags.port) {
     std::uint16_t bound = 0;
     int socket = -1;
@@ -164,11 +172,13 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
     log->info("chunkls {} serving a TCP client on 127.0.0.1:{}", chunkls::kVersion, bound);
     chunkls::protocol::FdTransport transport(socket, socket, /*owns_fds=*/true);
     chunkls::LspServer server(transport, registry, options, log);
+    const std::jthread warm_up = warm_up_in_background(server, registry, log);
     return server.run();
   }
   log->info("chunkls {} serving on stdio", chunkls::kVersion);
   chunkls::protocol::FdTransport transport(STDIN_FILENO, STDOUT_FILENO);
   chunkls::LspServer server(transport, registry, options, log);
+  const std::jthread warm_up = warm_up_in_background(server, registry, log);
   return server.run();
 }
 

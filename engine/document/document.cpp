@@ -73,8 +73,37 @@ Document::Document(const Language& language, std::string text, std::string path,
       limits_(limits),
       path_(std::move(path)),
       text_(std::move(text)),
-      lines_(checked(text_, limits_)),
-      chunker_(Chunker::Walk::kPlanned, limits.chunks) {}
+      lines_(checked(text_, limits_)) {}
+
+class Document::ChunkerScope {
+ public:
+  explicit ChunkerScope(Document& document) : document_(document) {
+    if (document.chunker_) return;  // a call inside a call: already held
+    outer_ = true;
+    ChunkerPool* pool = document.services_.chunkers;
+    const ChunkLimits& mine = document.limits_.chunks;
+    if (pool && pool->limits().max_depth == mine.max_depth &&
+        pool->limits().max_chunks == mine.max_chunks) {
+      lease_.emplace(pool->acquire(*document.language_));
+      document.chunker_ = &**lease_;
+      return;
+    }
+    if (!document.own_chunker_) {
+      document.own_chunker_ = std::make_unique<Chunker>(Chunker::Walk::kPlanned, mine);
+    }
+    document.chunker_ = document.own_chunker_.get();
+  }
+  ChunkerScope(const ChunkerScope&) = delete;
+  ChunkerScope& operator=(const ChunkerScope&) = delete;
+  ~ChunkerScope() {
+    if (outer_) document_.chunker_ = nullptr;
+  }
+
+ private:
+  Document& document_;
+  bool outer_ = false;
+  std::optional<ChunkerPool::Lease> lease_;
+};
 
 Document::Document(const Language& language, std::string text, std::string path,
                    DocumentLimits limits, ParsedText parsed)
@@ -104,14 +133,14 @@ ChunkedText& Document::own_chunks() {
 
 void Document::parse(const Tree* old, const Deadline& deadline) {
   (void)language_->queries();  // like Chunker: query errors surface before parsing
-  if (!chunker_.parser().set_language(language_->grammar())) {
+  if (!chunker_->parser().set_language(language_->grammar())) {
     throw ChunkError(fmt::format("tree-sitter refused the grammar of '{}' (ABI version {})",
                                  language_->name(), ts_language_abi_version(language_->grammar())));
   }
   Tree tree;
   {
-    const ScopedTimer timed(monitor_, Stage::kParse, path_);
-    tree = chunker_.parser().parse(text_, old, deadline);
+    const ScopedTimer timed(services_.monitor, Stage::kParse, path_);
+    tree = chunker_->parser().parse(text_, old, deadline);
   }
   if (!tree) {
     if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text_.size()));
@@ -166,6 +195,7 @@ void Document::edit(const TextEdit& edit) {
 
 void Document::reparse(const Deadline& deadline) {
   if (!reparse_pending_) return;
+  const ChunkerScope chunker(*this);
   // Constructs with errors that the edits reach would be parsed again without reuse
   // after this parse anyway (see update_chunks()): an identity edit over each lets this
   // one parse do both, so a keystroke in a function with errors costs one parse, not two.
@@ -204,7 +234,7 @@ void Document::forbid_reuse(const std::vector<Span>& spans) {
 }
 
 void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& deadline) {
-  const ScopedTimer timed(monitor_, Stage::kCanonicalParse, path_);
+  const ScopedTimer timed(services_.monitor, Stage::kCanonicalParse, path_);
   forbid_reuse(spans);
   reparse_pending_ = true;  // if the parse gives up, the next one redoes them
   parse(&tree_, deadline);
@@ -215,6 +245,7 @@ void Document::reparse_spans(const std::vector<Span>& spans, const Deadline& dea
 const Tree& Document::canonical_tree(const Deadline& deadline) {
   reparse(deadline);
   if (!fresh_parse_due_) return tree_;
+  const ChunkerScope chunker(*this);
   // Parse the top-level constructs that hold errors again without reusing any of their
   // subtrees, as a fresh parse would; the error-free rest is what a fresh parse gives.
   if (ts_node_is_error(tree_.root())) {
@@ -301,7 +332,7 @@ bool Document::update_chunks(const Deadline& deadline) {
       }
     }
     std::optional<ChunkSplice> splice =
-        plan_chunk_update(chunker_, *language_, *chunked_, tree_, text_, path_, dirty, deadline);
+        plan_chunk_update(*chunker_, *language_, *chunked_, tree_, text_, path_, dirty, deadline);
     if (!splice) return false;
     // The window must not read a construct whose tree is not what a fresh parse gives.
     const std::uint32_t window_start = splice->window_start;
@@ -349,21 +380,22 @@ void Document::replace(std::string text) {
 
 const ChunkedText& Document::chunked(const Deadline& deadline) {
   if (chunked_current_) return *chunked_;
+  const ChunkerScope chunker(*this);
   // Restored chunks without their tree cannot be updated: the changed ranges need it.
   bool updated = false;
   if (chunked_ && since_chunked_ && chunked_tree_) {
-    const ScopedTimer timed(monitor_, Stage::kChunkUpdate, path_);
+    const ScopedTimer timed(services_.monitor, Stage::kChunkUpdate, path_);
     updated = update_chunks(deadline);
   }
   if (updated) {
     ++stats_.updated;
   } else {
-    const ScopedTimer timed(monitor_, Stage::kChunkWhole, path_);
+    const ScopedTimer timed(services_.monitor, Stage::kChunkWhole, path_);
     canonical_tree(deadline);
     chunked_.reset();
     chunked_tree_ = Tree();
     since_chunked_.reset();
-    ChunkedText whole = chunker_.chunk_tree(*language_, tree_, text_, path_, deadline);
+    ChunkedText whole = chunker_->chunk_tree(*language_, tree_, text_, path_, deadline);
     chunked_tree_ = std::move(whole.tree);
     whole.tree = Tree();
     chunked_ = std::make_shared<ChunkedText>(std::move(whole));

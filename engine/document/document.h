@@ -8,8 +8,8 @@
 // replace() only store it, edit() applies whatever the state of the tree, and a parse
 // that gives up (time limit, cancellation) leaves the reparse pending for the next call.
 //
-// Owns its own Chunker (parser + query cursor), so documents never share parser state.
-// Not thread-safe: one thread at a time per document (the server serializes work per
+// Parses and chunks with a Chunker (parser + query cursor) leased from a ChunkerPool
+// for each call, or one of its own; no parser state outlives a call. Not thread-safe: one thread at a time per document (the server serializes work per
 // document). The Language must outlive the document.
 #pragma once
 
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/chunks/chunker.h"
+#include "engine/chunks/chunker_pool.h"
 #include "engine/document/enclosing_ranges.h"
 #include "engine/metrics/monitor.h"
 #include "engine/syntax/deadline.h"
@@ -63,6 +64,14 @@ struct ChunkingStats {
 struct ParsedText {
   std::shared_ptr<const ChunkedText> chunked;  // required
   Tree tree;                                   // empty: parsed when first needed
+};
+
+// What a Document borrows from whoever serves it; all optional, all outlive it.
+struct DocumentServices {
+  // Chunkers leased for each parse or chunking instead of one kept per document (used
+  // when its ChunkLimits are the document's).
+  ChunkerPool* chunkers = nullptr;
+  Monitor* monitor = nullptr;  // times parses and chunkings
 };
 
 class Document {
@@ -128,11 +137,11 @@ class Document {
   // them while they are shared.
   std::optional<ParsedText> parsed() const;
   const ChunkingStats& chunking_stats() const { return stats_; }
-  // Parses and chunkings are timed into `monitor` from now on (null: not timed). It
-  // must outlive the document.
-  void set_monitor(Monitor* monitor) { monitor_ = monitor; }
+  // From the next parse or chunking on.
+  void set_services(const DocumentServices& services) { services_ = services; }
 
  private:
+  class ChunkerScope;  // chunker_ for the length of one public call
   void parse(const Tree* old, const Deadline& deadline);
   void changed();
   // Identity edits over the spans: the next parse reuses none of their nodes.
@@ -150,7 +159,9 @@ class Document {
   std::string path_;
   std::string text_;
   LineIndex lines_;
-  Chunker chunker_;
+  DocumentServices services_;
+  std::unique_ptr<Chunker> own_chunker_;  // made when there is no pool
+  Chunker* chunker_ = nullptr;             // during a call: leased or own_chunker_
   Tree tree_;
   bool reparse_pending_ = true;
   bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()
@@ -166,7 +177,6 @@ class Document {
   std::optional<EditSpan> since_parsed_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parsed_whole_;
   ChunkingStats stats_;
-  Monitor* monitor_ = nullptr;
   std::uint64_t revision_ = 0;
 };
 

@@ -115,7 +115,7 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
   Monitor monitor;
   monitor.set_trace(trace.get());
   SourceCaches caches(options.caches);
-  Chunker chunker;
+  ChunkerPool chunkers;
   ChunkOutput output(out, options.format, options.with_content, options.with_folds);
   output.begin();
   const int code = for_each_source(
@@ -127,20 +127,18 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
         std::shared_ptr<const ChunkedText> chunked = caches.chunks_for(key, path);
         if (!chunked) {
           const Deadline deadline = Deadline::after(options.time_limit);
-          if (!chunker.parser().set_language(language.grammar())) {
-            throw ChunkError("tree-sitter refused the grammar");
-          }
+          const ChunkerPool::Lease chunker = chunkers.acquire(language);
           Tree tree;
           {
             const ScopedTimer timed(&monitor, Stage::kParse, path);
-            tree = chunker.parser().parse(text, nullptr, deadline);
+            tree = chunker->parser().parse(text, nullptr, deadline);
           }
           if (!tree) {
             if (deadline.expired()) deadline.give_up(fmt::format("parsing {} bytes", text.size()));
             throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
           }
           const ScopedTimer timed(&monitor, Stage::kChunkWhole, path);
-          ChunkedText whole = chunker.chunk_tree(language, std::move(tree), text, path, deadline);
+          ChunkedText whole = chunker->chunk_tree(language, std::move(tree), text, path, deadline);
           whole.tree = Tree();  // the output needs the chunks only
           chunked = std::make_shared<const ChunkedText>(std::move(whole));
           caches.keep(key, chunked, path);
@@ -159,6 +157,7 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
     out.flush();
     err << stats_table(StatsReport{.monitor = monitor.snapshot(),
                                    .caches = caches.stats(),
+                                   .parsers = chunkers.stats(),
                                    .memory = process_memory()});
   }
   return code;

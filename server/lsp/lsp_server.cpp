@@ -386,10 +386,15 @@ void LspServer::answered(const RequestId& id) {
   }
 }
 
+ChunkerPool& LspServer::chunkers() {
+  return scheduler_.chunkers();
+}
+
 void LspServer::stats(const RequestId& id, NoParams) {
   const OpenDocuments open = scheduler_.open_documents();
   StatsReport report{.monitor = monitor_.snapshot(),
                      .caches = scheduler_.caches().stats(),
+                     .parsers = scheduler_.chunkers().stats(),
                      .memory = process_memory(),
                      .open_documents = open.count,
                      .open_document_bytes = open.text_bytes};

@@ -58,6 +58,10 @@ class LspServer final : public Responder {
   LspServer& operator=(const LspServer&) = delete;
   ~LspServer() override;
 
+  // The Chunkers the documents lease (main warms them up in the background). Safe from
+  // any thread.
+  ChunkerPool& chunkers();
+
   // Serves until `exit` or the end of the input stream, and returns the process exit
   // code: 0 after shutdown, 1 otherwise.
   int run();

@@ -46,6 +46,7 @@ DocumentScheduler::DocumentScheduler(const LanguageRegistry& languages, Responde
       time_limit_ms_(options.time_limit.count()),
       monitor_(monitor),
       caches_(options.caches),
+      chunkers_(options.document_limits.chunks),
       pool_(std::max(1u, options.worker_threads)),
       posted_(asio::make_strand(pool_.get_executor())) {
   name_workers();
@@ -256,7 +257,7 @@ void DocumentScheduler::adopt_text(DocumentSlot& slot, std::string text) {
       state.document = std::make_unique<Document>(*state.language, std::move(text), state.path,
                                                   options_.document_limits);
     }
-    state.document->set_monitor(&monitor_);
+    state.document->set_services({.chunkers = &chunkers_, .monitor = &monitor_});
     log_->debug("opened {} as {} ({} bytes)", slot.uri, state.language->name(),
                 state.document->text().size());
   } catch (const DocumentTooLarge& e) {
@@ -427,7 +428,7 @@ void DocumentScheduler::run_on_disk(const RequestId& id, const CancellationToken
     } else {
       document.emplace(*language, std::move(source.bytes), *path, options_.document_limits);
     }
-    document->set_monitor(&monitor_);
+    document->set_services({.chunkers = &chunkers_, .monitor = &monitor_});
     std::string result = query(*document, uri, deadline_for(token));
     if (!hit) {
       // Its chunks only: a tree for a file nobody edits is not worth its memory.

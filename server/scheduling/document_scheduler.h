@@ -101,6 +101,8 @@ class DocumentScheduler {
   // The caches documents start from (reopened files, requests on unopened files) and
   // closed documents leave their chunks and trees in. Safe from any thread.
   SourceCaches& caches() { return caches_; }
+  // The Chunkers documents lease for each parse and chunking. Safe from any thread.
+  ChunkerPool& chunkers() { return chunkers_; }
   OpenDocuments open_documents() const {
     return {.count = open_count_.load(), .text_bytes = open_bytes_.load()};
   }
@@ -165,6 +167,7 @@ class DocumentScheduler {
   std::atomic<protocol::PositionEncoding> encoding_{protocol::PositionEncoding::kUtf16};
   Monitor& monitor_;
   SourceCaches caches_;
+  ChunkerPool chunkers_;
   std::atomic<std::uint64_t> open_count_{0};
   std::atomic<std::uint64_t> open_bytes_{0};
   const std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);

@@ -75,6 +75,15 @@ std::string stats_json(const StatsReport& report) {
   out.key("files");
   write_cache(out, report.caches.files);
   out.end_object();
+  out.key("parsers").begin_object();
+  out.key("acquired").value(static_cast<std::int64_t>(report.parsers.acquired));
+  out.key("created").value(static_cast<std::int64_t>(report.parsers.created));
+  out.key("reused").value(static_cast<std::int64_t>(report.parsers.reused));
+  out.key("dropped").value(static_cast<std::int64_t>(report.parsers.dropped));
+  out.key("idle").value(static_cast<std::int64_t>(report.parsers.idle));
+  out.key("inUse").value(static_cast<std::int64_t>(report.parsers.in_use));
+  out.key("maxIdle").value(static_cast<std::int64_t>(report.parsers.max_idle));
+  out.end_object();
   out.key("stages").begin_object();
   for (std::size_t i = 0; i < report.monitor.stages.size(); ++i) {
     out.key(stage_name(static_cast<Stage>(i)));
@@ -121,6 +130,8 @@ std::string stats_table(const StatsReport& report) {
   cache_row("chunks", report.caches.chunks);
   cache_row("files", report.caches.files);
   line("");
+  line(fmt::format("parsers: {} acquired, {} created, {} reused, {} idle", report.parsers.acquired,
+                   report.parsers.created, report.parsers.reused, report.parsers.idle));
   line(fmt::format("memory: {} resident, {} on the heap, {} in caches", mib(report.memory.rss_bytes),
                    mib(report.memory.heap_bytes),
                    mib(report.caches.trees.bytes + report.caches.chunks.bytes +

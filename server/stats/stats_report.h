@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/cache/source_caches.h"
+#include "engine/chunks/chunker_pool.h"
 #include "engine/metrics/monitor.h"
 #include "engine/metrics/process_memory.h"
 
@@ -19,6 +20,7 @@ namespace chunkls {
 struct StatsReport {
   MonitorSnapshot monitor;
   SourceCacheStats caches;
+  ChunkerPoolStats parsers;
   ProcessMemory memory;
   // The server's open documents (absent for the CLI).
   std::optional<std::uint64_t> open_documents;

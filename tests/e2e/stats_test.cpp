@@ -57,6 +57,11 @@ TEST(Stats, HasTheDocumentedShape) {
       EXPECT_TRUE(s["stages"][stage][field].is_number()) << stage << "." << field;
     }
   }
+  for (const char* field : {"acquired", "created", "reused", "dropped", "idle", "inUse", "maxIdle"}) {
+    EXPECT_TRUE(s["parsers"][field].is_number_integer()) << "parsers." << field;
+  }
+  EXPECT_GE(s["parsers"]["acquired"].get<std::int64_t>(), 1);
+  EXPECT_EQ(s["parsers"]["inUse"], 0);
   EXPECT_EQ(parses(s), 1);
   EXPECT_EQ(s["stages"]["chunk_whole"]["count"], 1);
   EXPECT_EQ(s["stages"]["serialize"]["count"], 1);
