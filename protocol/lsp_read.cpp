@@ -180,7 +180,7 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
   dom::object levels;
   if (element->get_object().get(levels)) {
     refuse(RpcError(ErrorCode::kInvalidParams,
-                    fmt::format("{} must be an object of cache levels (trees, chunks, files)",
+                    fmt::format("{} must be an object of cache levels (trees, chunks, files, constructs)",
                                 cache)));
     return;
   }
@@ -189,10 +189,11 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
     CacheLevelSettings* level = name == "trees"    ? &settings.trees_cache
                                 : name == "chunks" ? &settings.chunks_cache
                                 : name == "files"  ? &settings.files_cache
-                                                   : nullptr;
+                                : name == "constructs" ? &settings.constructs_cache
+                                                       : nullptr;
     if (!level) {
       refuse(RpcError(ErrorCode::kInvalidParams,
-                      fmt::format("{}/{}: no such cache level (trees, chunks, files)", cache, name)));
+                      fmt::format("{}/{}: no such cache level (trees, chunks, files, constructs)", cache, name)));
       continue;
     }
     auto read = [&](std::string_view key, std::int64_t most, std::optional<std::int64_t>& into) {

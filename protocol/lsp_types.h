@@ -51,10 +51,11 @@ struct CacheLevelSettings {
 
 struct Settings {
   std::optional<std::int64_t> parse_time_limit_ms;  // >= 0; 0: no limit
-  // `cache.trees`, `cache.chunks`, `cache.files`.
+  // `cache.trees`, `cache.chunks`, `cache.files`, `cache.constructs`.
   CacheLevelSettings trees_cache;
   CacheLevelSettings chunks_cache;
   CacheLevelSettings files_cache;
+  CacheLevelSettings constructs_cache;
   // Values that were refused (wrong type or range), each naming its field; the
   // settings above leave them out.
   std::string problems;

@@ -61,18 +61,22 @@ struct CacheFlags {
   std::int64_t trees_ttl = 0;
   std::int64_t chunks_ttl = 0;
   std::int64_t files_ttl = 0;
+  std::int64_t constructs_ttl = 0;
 
   void add_to(CLI::App& app) {
     add_level(app, "trees", limits.trees, "syntax trees of closed documents", trees_ttl);
     add_level(app, "chunks", limits.chunks, "chunk lists of texts", chunks_ttl);
     add_level(app, "files", limits.files, "file stamps (path, size, mtime, content hash)",
               files_ttl);
+    add_level(app, "constructs", limits.constructs,
+              "query results per top-level construct", constructs_ttl);
   }
   chunkls::SourceCacheLimits resolved() const {
     chunkls::SourceCacheLimits out = limits;
     out.trees.ttl = std::chrono::seconds(trees_ttl);
     out.chunks.ttl = std::chrono::seconds(chunks_ttl);
     out.files.ttl = std::chrono::seconds(files_ttl);
+    out.constructs.ttl = std::chrono::seconds(constructs_ttl);
     return out;
   }
 

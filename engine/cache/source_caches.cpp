@@ -5,7 +5,8 @@
 namespace chunkls {
 
 SourceCaches::SourceCaches(SourceCacheLimits limits, const Clock& clock)
-    : trees_(limits.trees, clock), chunks_(limits.chunks, clock), files_(limits.files, clock) {}
+    : trees_(limits.trees, clock), chunks_(limits.chunks, clock), files_(limits.files, clock),
+      constructs_(limits.constructs, clock) {}
 
 void SourceCaches::keep(const ContentKey& key, std::shared_ptr<const ChunkedText> chunked,
                         std::string_view path, const Tree* tree) {
@@ -55,10 +56,14 @@ void SourceCaches::set_limits(const SourceCacheLimits& limits) {
   trees_.set_limits(limits.trees);
   chunks_.set_limits(limits.chunks);
   files_.set_limits(limits.files);
+  constructs_.set_limits(limits.constructs);
 }
 
 SourceCacheLimits SourceCaches::limits() const {
-  return {.trees = trees_.limits(), .chunks = chunks_.limits(), .files = files_.limits()};
+  return {.trees = trees_.limits(),
+          .chunks = chunks_.limits(),
+          .files = files_.limits(),
+          .constructs = constructs_.limits()};
 }
 
 void SourceCaches::invalidate(std::string_view file) {
@@ -71,20 +76,26 @@ void SourceCaches::clear() {
   trees_.clear();
   chunks_.clear();
   files_.clear();
+  constructs_.clear();
 }
 
 void SourceCaches::evict_expired() {
   trees_.evict_expired();
   chunks_.evict_expired();
   files_.evict_expired();
+  constructs_.evict_expired();
 }
 
 SourceCacheStats SourceCaches::stats() const {
-  return {.trees = trees_.stats(), .chunks = chunks_.stats(), .files = files_.stats()};
+  return {.trees = trees_.stats(),
+          .chunks = chunks_.stats(),
+          .files = files_.stats(),
+          .constructs = constructs_.stats()};
 }
 
 std::uint64_t SourceCaches::memory_usage() const {
-  return trees_.memory_usage() + chunks_.memory_usage() + files_.memory_usage();
+  return trees_.memory_usage() + chunks_.memory_usage() + files_.memory_usage() +
+         constructs_.memory_usage();
 }
 
 }  // namespace chunkls

@@ -8,6 +8,9 @@
 //                            renumbers them, see chunks_for())
 //   files   (file metadata)  path -> size, mtime, content key and language of a file as
 //                            last read, so a file that did not change is not hashed again
+//   constructs (query results) segment of top-level constructs -> what the queries
+//                            extract from it (construct_chunking.h), so a changed file
+//                            re-queries only its changed constructs
 //
 // Content keys (content_key.h) make a reverted, copied or moved file a hit and a new
 // grammar or query a miss. Every level is an LruCache with its own budgets (entries,
@@ -22,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/cache/construct_chunking.h"
 #include "engine/cache/content_key.h"
 #include "engine/cache/lru_cache.h"
 #include "engine/chunks/chunker.h"
@@ -34,6 +38,7 @@ struct SourceCacheLimits {
   CacheLimits trees{.max_entries = 64, .max_bytes = std::uint64_t{256} << 20};
   CacheLimits chunks{.max_entries = 8192, .max_bytes = std::uint64_t{128} << 20};
   CacheLimits files{.max_entries = 100000, .max_bytes = std::uint64_t{32} << 20};
+  CacheLimits constructs{.max_entries = 200000, .max_bytes = std::uint64_t{64} << 20};
   friend bool operator==(const SourceCacheLimits&, const SourceCacheLimits&) = default;
 };
 
@@ -53,6 +58,7 @@ struct SourceCacheStats {
   CacheStats trees;
   CacheStats chunks;
   CacheStats files;
+  CacheStats constructs;
 };
 
 class SourceCaches {
@@ -62,6 +68,7 @@ class SourceCaches {
   LruCache<ContentKey, Tree, ContentKeyHash>& trees() { return trees_; }
   LruCache<ContentKey, CachedChunks, ContentKeyHash>& chunks() { return chunks_; }
   LruCache<std::string, FileMetadata>& files() { return files_; }
+  ConstructCache& constructs() { return constructs_; }
 
   // Keeps a text's chunks (shared, not copied) and, when given, its tree.
   void keep(const ContentKey& key, std::shared_ptr<const ChunkedText> chunked,
@@ -89,6 +96,7 @@ class SourceCaches {
   LruCache<ContentKey, Tree, ContentKeyHash> trees_;
   LruCache<ContentKey, CachedChunks, ContentKeyHash> chunks_;
   LruCache<std::string, FileMetadata> files_;
+  ConstructCache constructs_;
 };
 
 }  // namespace chunkls

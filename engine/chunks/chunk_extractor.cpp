@@ -366,4 +366,18 @@ void reassign_ids(std::vector<Chunk>& chunks, std::string_view path) {
   }
 }
 
+bool can_be_doc(TSNode node, const QuerySet& queries) {
+  if (ts_node_is_extra(node)) return true;
+  if (const QueryPlan::NodePlan* plan = queries.plan().at(node)) {
+    for (const QueryPlan::SimpleCapture& simple : plan->captures) {
+      if (queries.capture(simple.capture).role == CaptureRole::kDoc) return true;
+    }
+  }
+  const std::string_view type = ts_node_type(node);
+  for (std::string_view word : {"comment", "decorator", "attribute", "annotation"}) {
+    if (type.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace chunkls

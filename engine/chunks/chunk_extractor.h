@@ -88,6 +88,12 @@ class ChunkExtractor {
 std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
                      std::uint32_t ordinal);
 
+// Whether `node` can be a chunk's doc (comments, attributes, decorators, annotations,
+// extras, and what the queries capture as @doc): a doc attaches to the chunk below it
+// on the next row, so windows of a tree (chunk updates, cached constructs) keep such a
+// node with the node after it.
+bool can_be_doc(TSNode node, const QuerySet& queries);
+
 // Gives a pre-order chunk list (parent links set) the ids it would have had for `path`:
 // what a cached chunking of the same bytes under another path needs. Linear.
 void reassign_ids(std::vector<Chunk>& chunks, std::string_view path);

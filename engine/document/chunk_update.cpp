@@ -38,21 +38,6 @@ struct Reach {
   }
 };
 
-// Nodes that can be a chunk's doc: comments, attributes, decorators, annotations.
-bool doc_capable(TSNode node, const QuerySet& queries) {
-  if (ts_node_is_extra(node)) return true;
-  if (const QueryPlan::NodePlan* plan = queries.plan().at(node)) {
-    for (const QueryPlan::SimpleCapture& simple : plan->captures) {
-      if (queries.capture(simple.capture).role == CaptureRole::kDoc) return true;
-    }
-  }
-  const std::string_view type = ts_node_type(node);
-  for (std::string_view word : {"comment", "decorator", "attribute", "annotation"}) {
-    if (type.find(word) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 std::vector<TSNode> children_of(TSNode node) {
   std::vector<TSNode> out;
   out.reserve(ts_node_child_count(node));
@@ -293,7 +278,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     };
     for (;;) {
       const std::size_t prev = named_before(first);
-      if (prev == std::string::npos || !doc_capable(kids[prev], queries) ||
+      if (prev == std::string::npos || !can_be_doc(kids[prev], queries) ||
           ts_node_end_point(kids[prev]).row + 1 < ts_node_start_point(kids[first]).row) {
         break;
       }
@@ -301,7 +286,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     }
     for (;;) {
       const std::size_t next = named_after(last);
-      if (next == std::string::npos || !doc_capable(kids[last], queries) ||
+      if (next == std::string::npos || !can_be_doc(kids[last], queries) ||
           ts_node_start_point(kids[next]).row > ts_node_end_point(kids[last]).row + 1) {
         break;
       }

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/cache/construct_chunking.h"
 #include "engine/chunks/chunker.h"
 #include "engine/chunks/chunker_pool.h"
 #include "engine/document/enclosing_ranges.h"
@@ -72,6 +73,8 @@ struct DocumentServices {
   // when its ChunkLimits are the document's).
   ChunkerPool* chunkers = nullptr;
   Monitor* monitor = nullptr;  // times parses and chunkings
+  // Whole chunkings re-query only the top-level constructs not found here.
+  ConstructCache* constructs = nullptr;
 };
 
 class Document {

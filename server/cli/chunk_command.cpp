@@ -138,7 +138,10 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
             throw ChunkError(fmt::format("parsing failed for language '{}'", language.name()));
           }
           const ScopedTimer timed(&monitor, Stage::kChunkWhole, path);
-          ChunkedText whole = chunker->chunk_tree(language, std::move(tree), text, path, deadline);
+          // Files that share most constructs (versions, vendored copies) re-query only the
+          // ones that differ.
+          ChunkedText whole = chunk_by_constructs(*chunker, caches.constructs(), language,
+                                                  std::move(tree), text, path, deadline);
           whole.tree = Tree();  // the output needs the chunks only
           chunked = std::make_shared<const ChunkedText>(std::move(whole));
           caches.keep(key, chunked, path);

@@ -271,6 +271,7 @@ void LspServer::apply(const protocol::Settings& settings) {
   merge(settings.trees_cache, limits.trees);
   merge(settings.chunks_cache, limits.chunks);
   merge(settings.files_cache, limits.files);
+  merge(settings.constructs_cache, limits.constructs);
   if (limits != scheduler_.caches().limits()) {
     scheduler_.caches().set_limits(limits);
     log_->info("cache budgets: trees {} entries / {} bytes, chunks {} / {}, files {} / {}",

@@ -257,7 +257,8 @@ void DocumentScheduler::adopt_text(DocumentSlot& slot, std::string text) {
       state.document = std::make_unique<Document>(*state.language, std::move(text), state.path,
                                                   options_.document_limits);
     }
-    state.document->set_services({.chunkers = &chunkers_, .monitor = &monitor_});
+    state.document->set_services(
+        {.chunkers = &chunkers_, .monitor = &monitor_, .constructs = &caches_.constructs()});
     log_->debug("opened {} as {} ({} bytes)", slot.uri, state.language->name(),
                 state.document->text().size());
   } catch (const DocumentTooLarge& e) {
@@ -428,7 +429,8 @@ void DocumentScheduler::run_on_disk(const RequestId& id, const CancellationToken
     } else {
       document.emplace(*language, std::move(source.bytes), *path, options_.document_limits);
     }
-    document->set_services({.chunkers = &chunkers_, .monitor = &monitor_});
+    document->set_services(
+        {.chunkers = &chunkers_, .monitor = &monitor_, .constructs = &caches_.constructs()});
     std::string result = query(*document, uri, deadline_for(token));
     if (!hit) {
       // Its chunks only: a tree for a file nobody edits is not worth its memory.

@@ -65,7 +65,8 @@ std::string stats_json(const StatsReport& report) {
   out.key("heapBytes").value(static_cast<std::int64_t>(report.memory.heap_bytes));
   out.key("cachedBytes")
       .value(static_cast<std::int64_t>(report.caches.trees.bytes + report.caches.chunks.bytes +
-                                       report.caches.files.bytes));
+                                       report.caches.files.bytes +
+                                       report.caches.constructs.bytes));
   out.end_object();
   out.key("caches").begin_object();
   out.key("trees");
@@ -74,6 +75,8 @@ std::string stats_json(const StatsReport& report) {
   write_cache(out, report.caches.chunks);
   out.key("files");
   write_cache(out, report.caches.files);
+  out.key("constructs");
+  write_cache(out, report.caches.constructs);
   out.end_object();
   out.key("parsers").begin_object();
   out.key("acquired").value(static_cast<std::int64_t>(report.parsers.acquired));
@@ -129,13 +132,14 @@ std::string stats_table(const StatsReport& report) {
   cache_row("trees", report.caches.trees);
   cache_row("chunks", report.caches.chunks);
   cache_row("files", report.caches.files);
+  cache_row("constructs", report.caches.constructs);
   line("");
   line(fmt::format("parsers: {} acquired, {} created, {} reused, {} idle", report.parsers.acquired,
                    report.parsers.created, report.parsers.reused, report.parsers.idle));
   line(fmt::format("memory: {} resident, {} on the heap, {} in caches", mib(report.memory.rss_bytes),
                    mib(report.memory.heap_bytes),
                    mib(report.caches.trees.bytes + report.caches.chunks.bytes +
-                       report.caches.files.bytes)));
+                       report.caches.files.bytes + report.caches.constructs.bytes)));
   if (report.open_documents) {
     line(fmt::format("open documents: {} ({})", *report.open_documents,
                      mib(report.open_document_bytes)));

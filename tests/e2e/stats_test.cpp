@@ -44,7 +44,7 @@ TEST(Stats, HasTheDocumentedShape) {
   EXPECT_EQ(s["documents"]["open"], 1);
   EXPECT_EQ(s["documents"]["textBytes"], 18);
   EXPECT_GT(s["memory"]["rssBytes"].get<std::int64_t>(), 1'000'000);
-  for (const char* level : {"trees", "chunks", "files"}) {
+  for (const char* level : {"trees", "chunks", "files", "constructs"}) {
     for (const char* field : {"entries", "bytes", "maxEntries", "maxBytes", "ttlSeconds", "hits",
                               "misses", "insertions", "evictions", "expirations",
                               "invalidations", "rejections"}) {

@@ -8,6 +8,7 @@
 #include <malloc.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "engine/document/document.h"
 #include "tests/unit/random_edits.h"
@@ -153,13 +154,17 @@ TEST(SourceCachesMemory, ReportedBytesMatchWhatMallocHolds) {
       {"cpp", nm / "tree-sitter/src/tree.cc"},     {"bash", fs::path(CHUNKLS_SOURCE_DIR) / "scripts/setup"}};
   SourceCaches caches(SourceCacheLimits{
       .trees = {.max_entries = 100, .max_bytes = std::uint64_t{1} << 30},
-      .chunks = {.max_entries = 100, .max_bytes = std::uint64_t{1} << 30}});
+      .chunks = {.max_entries = 100, .max_bytes = std::uint64_t{1} << 30},
+      .constructs = {.max_entries = 1'000'000, .max_bytes = std::uint64_t{1} << 30}});
   {
     Chunker chunker;
     for (const auto& [lang, path] : files) {
       const std::string text = testing::read_text_file(path);
       ASSERT_FALSE(text.empty()) << path;
-      ChunkedText chunked = chunker.chunk(language(lang), text, path.string());
+      chunker.parser().set_language(language(lang).grammar());
+      ChunkedText chunked = chunk_by_constructs(chunker, caches.constructs(), language(lang),
+                                                chunker.parser().parse(text), text, path.string(),
+                                                Deadline::never());
       const Tree tree = std::move(chunked.tree);
       chunked.tree = Tree();
       caches.keep(content_key(language(lang), text),
@@ -176,12 +181,22 @@ TEST(SourceCachesMemory, ReportedBytesMatchWhatMallocHolds) {
   const std::uint64_t middle = heap_in_use();
   caches.chunks().clear();
   const std::uint64_t chunks_freed = middle - heap_in_use();
+  const std::uint64_t last = heap_in_use();
+  caches.constructs().clear();
+  const std::uint64_t constructs_freed = last - heap_in_use();
+  std::cout << "trees " << stats.trees.bytes << " reported, " << trees_freed << " freed; chunks "
+            << stats.chunks.bytes << " / " << chunks_freed << "; constructs "
+            << stats.constructs.bytes << " / " << constructs_freed << " ("
+            << stats.constructs.entries << " entries)\n";
 
   EXPECT_GT(trees_freed, 1'000'000u);
   EXPECT_NEAR(static_cast<double>(stats.trees.bytes), static_cast<double>(trees_freed),
               0.2 * static_cast<double>(trees_freed));
   EXPECT_NEAR(static_cast<double>(stats.chunks.bytes), static_cast<double>(chunks_freed),
               0.2 * static_cast<double>(chunks_freed));
+  EXPECT_GT(stats.constructs.entries, 100u);
+  EXPECT_NEAR(static_cast<double>(stats.constructs.bytes), static_cast<double>(constructs_freed),
+              0.2 * static_cast<double>(constructs_freed));
 #endif
 }
 
