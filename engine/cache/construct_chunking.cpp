@@ -193,8 +193,7 @@ std::optional<std::vector<ConstructChunks>> slice(const std::vector<Chunk>& chun
     }
     ConstructChunks& into = out[s];
     Chunk moved = chunk;
-    moved.id.clear();
-    moved.parent_id.clear();
+    moved.id = 0;
     if (chunk.parent >= 0) {
       const auto parent = static_cast<std::size_t>(chunk.parent);
       if (local[parent] < 0 || !within(chunks[parent].range, segment)) return std::nullopt;
@@ -287,7 +286,7 @@ ChunkedText chunk_by_constructs(Chunker& chunker, ConstructCache& cache, const L
     const std::span<const TSNode> window(kids.data() + segments[i].first,
                                          segments[j].last - segments[i].first + 1);
     WindowChunks found =
-        chunker.chunk_window(language, root, window, text, ChunkScope{.id = path}, deadline);
+        chunker.chunk_window(language, root, window, text, ChunkScope{.path = path}, deadline);
     if (found.crossed || !found.ancestor_chunks.empty() ||
         !found.ancestor_fold_parts.blocks.empty() || !found.ancestor_fold_parts.comments.empty() ||
         !found.ancestor_fold_parts.imports.empty() || found.chunks.over_the_count > 0 ||

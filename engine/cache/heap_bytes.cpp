@@ -14,8 +14,7 @@ std::uint64_t heap_bytes(const ChunkedText& chunked) {
                         buffer_bytes(chunked.fold_parts.comments) +
                         buffer_bytes(chunked.fold_parts.imports);
   for (const Chunk& chunk : chunked.chunks) {
-    total += heap_bytes(chunk.id) + heap_bytes(chunk.name) + heap_bytes(chunk.detail) +
-             heap_bytes(chunk.parent_id);
+    total += heap_bytes(chunk.name) + heap_bytes(chunk.detail);
   }
   return total;
 }

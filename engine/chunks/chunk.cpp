@@ -1,8 +1,14 @@
 #include "engine/chunks/chunk.h"
 
+#include <fmt/format.h>
+
 #include <vector>
 
 namespace chunkls {
+
+std::string chunk_id_hex(std::uint64_t id) {
+  return fmt::format("{:016x}", id);
+}
 
 std::string qualified_name(const std::vector<Chunk>& chunks, std::size_t index,
                            std::size_t max_bytes) {

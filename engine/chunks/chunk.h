@@ -19,7 +19,10 @@
 namespace chunkls {
 
 struct Chunk {
-  std::string id;  // stable: hash of the parent's id (or path), kind, name, ordinal
+  // Stable: xxh64 of the parent's id (as 16 hex digits; the path at top level), kind,
+  // name, ordinal. Users see it as chunk_id_hex(id); the parent's is
+  // chunks[parent].id (a chunk keeps no copy of it).
+  std::uint64_t id = 0;
   ChunkKind kind = ChunkKind::kFunction;
   std::string name;                // never empty; see qualified_name() for the full path
   std::string detail;              // the signature: header text up to the body
@@ -27,11 +30,13 @@ struct Chunk {
   TextRange definition;            // the definition node alone (what folds)
   TextRange selection;             // the name; always inside `range`
   std::int32_t parent = -1;        // index into the chunk list, -1 at top level
-  std::string parent_id;           // empty at top level
   std::uint32_t depth = 0;         // 0 at top level
   std::uint64_t content_hash = 0;  // xxh3 of the bytes of `range`
   friend bool operator==(const Chunk&, const Chunk&) = default;
 };
+
+// A chunk id as users see it: 16 lowercase hex digits.
+std::string chunk_id_hex(std::uint64_t id);
 
 // The names of a chunk's ancestors and its own joined with '.' ("Shape.area"), built on
 // demand from the parent links (chunks do not store it: a chain of nested chunks would

@@ -4,6 +4,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -146,17 +148,36 @@ std::string sibling_key(ChunkKind kind, std::string_view name) {
   return key;
 }
 
-std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
-                     std::uint32_t ordinal) {
-  // scope \0 kind \0 name \0 ordinal, hashed in one call.
-  std::string key;
+std::uint64_t chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
+                       std::uint32_t ordinal) {
+  // scope \0 kind \0 name \0 ordinal, hashed in one call; on the stack when it fits.
   const std::string_view kind_name = to_string(kind);
-  key.reserve(scope.size() + kind_name.size() + name.size() + 3 + sizeof ordinal);
-  key.append(scope).push_back('\0');
-  key.append(kind_name).push_back('\0');
-  key.append(name).push_back('\0');
-  key.append(reinterpret_cast<const char*>(&ordinal), sizeof ordinal);
-  return fmt::format("{:016x}", XXH64(key.data(), key.size(), 0));
+  const std::size_t size = scope.size() + kind_name.size() + name.size() + 3 + sizeof ordinal;
+  std::array<char, 256> small{};
+  std::string large;
+  char* key = small.data();
+  if (size > small.size()) {
+    large.resize(size);
+    key = large.data();
+  }
+  char* at = key;
+  auto put = [&](std::string_view part) {
+    std::memcpy(at, part.data(), part.size());
+    at += part.size();
+    *at++ = '\0';
+  };
+  put(scope);
+  put(kind_name);
+  put(name);
+  std::memcpy(at, &ordinal, sizeof ordinal);
+  return XXH64(key, size, 0);
+}
+
+std::uint64_t child_chunk_id(std::uint64_t parent, ChunkKind kind, std::string_view name,
+                             std::uint32_t ordinal) {
+  std::array<char, 17> hex{};
+  fmt::format_to_n(hex.data(), 16, "{:016x}", parent);
+  return chunk_id(std::string_view(hex.data(), 16), kind, name, ordinal);
 }
 
 void ChunkExtractor::add(const TSQueryMatch& match, const QuerySet& query, std::string_view text) {
@@ -328,14 +349,10 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
     const std::uint32_t header = header_end(c.core, c.body, text);
     chunk.detail = detail_of(c.core, header, text);
     chunk.depth = scope.depth + static_cast<std::uint32_t>(open.size());
-    std::string_view id_scope = scope.id;
+    std::optional<std::uint64_t> parent_id = scope.parent;
     if (!open.empty()) {
-      const Chunk& parent = out.chunks[static_cast<std::size_t>(open.back())];
       chunk.parent = open.back();
-      chunk.parent_id = parent.id;
-      id_scope = parent.id;
-    } else {
-      chunk.parent_id = scope.parent_id;
+      parent_id = out.chunks[static_cast<std::size_t>(open.back())].id;
     }
     const std::string_view bytes = slice(text, chunk.range.start_byte, chunk.range.end_byte);
     chunk.content_hash = XXH3_64bits(bytes.data(), bytes.size());
@@ -347,7 +364,8 @@ ExtractedChunks ChunkExtractor::finish(const QuerySet& query, std::string_view t
       const auto earlier = scope.earlier->find(sibling_key(kept.kind, kept.name));
       if (earlier != scope.earlier->end()) ordinal += earlier->second;
     }
-    kept.id = chunk_id(id_scope, kept.kind, kept.name, ordinal);
+    kept.id = parent_id ? child_chunk_id(*parent_id, kept.kind, kept.name, ordinal)
+                        : chunk_id(scope.path, kept.kind, kept.name, ordinal);
     open.push_back(static_cast<std::int32_t>(out.chunks.size() - 1));
   }
   return out;
@@ -358,11 +376,10 @@ void reassign_ids(std::vector<Chunk>& chunks, std::string_view path) {
   for (Chunk& chunk : chunks) {
     const std::uint32_t ordinal = ordinals[SiblingKey{chunk.parent, chunk.kind, chunk.name}]++;
     // Parents come first in pre-order: their ids are already the new ones.
-    const std::string_view scope =
-        chunk.parent >= 0 ? std::string_view(chunks[static_cast<std::size_t>(chunk.parent)].id)
-                          : path;
-    chunk.id = chunk_id(scope, chunk.kind, chunk.name, ordinal);
-    if (chunk.parent >= 0) chunk.parent_id = chunks[static_cast<std::size_t>(chunk.parent)].id;
+    chunk.id = chunk.parent >= 0
+                   ? child_chunk_id(chunks[static_cast<std::size_t>(chunk.parent)].id, chunk.kind,
+                                    chunk.name, ordinal)
+                   : chunk_id(path, chunk.kind, chunk.name, ordinal);
   }
 }
 

@@ -9,6 +9,7 @@
 // One instance per thread (it is part of a Chunker).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,8 +37,8 @@ std::string sibling_key(ChunkKind kind, std::string_view name);
 // Where the chunks finish() builds will sit: under which chunk, at which depth, after
 // which siblings. The default is a whole document.
 struct ChunkScope {
-  std::string_view id;                     // the enclosing chunk's id, or the path
-  std::string_view parent_id;              // empty at top level
+  std::string_view path;                   // what top-level ids hash
+  std::optional<std::uint64_t> parent;     // the enclosing chunk's id; none at top level
   std::uint32_t depth = 0;                 // the depth of the outermost chunks built
   const SiblingCounts* earlier = nullptr;  // siblings before them, for ordinals
 };
@@ -57,7 +58,7 @@ class ChunkExtractor {
   // deadline passes (and resets).
   ExtractedChunks finish(const QuerySet& query, std::string_view text, std::string_view path,
                          const ChunkLimits& limits, const Deadline& deadline) {
-    return finish(query, text, ChunkScope{.id = path}, limits, deadline);
+    return finish(query, text, ChunkScope{.path = path}, limits, deadline);
   }
   ExtractedChunks finish(const QuerySet& query, std::string_view text, const ChunkScope& scope,
                          const ChunkLimits& limits, const Deadline& deadline);
@@ -82,11 +83,14 @@ class ChunkExtractor {
   std::unordered_set<std::uint32_t> doc_ends_;
 };
 
-// The stable id of a chunk: xxh64 of its scope (the parent's id, or the file's path at
-// top level), kind, name and ordinal (how many earlier siblings share kind and name),
-// as 16 hex digits.
-std::string chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
-                     std::uint32_t ordinal);
+// The stable id of a chunk: xxh64 of its scope (the parent's id as 16 hex digits, or
+// the file's path at top level), kind, name and ordinal (how many earlier siblings share
+// kind and name).
+std::uint64_t chunk_id(std::string_view scope, ChunkKind kind, std::string_view name,
+                       std::uint32_t ordinal);
+// The id of a chunk under the chunk `parent`.
+std::uint64_t child_chunk_id(std::uint64_t parent, ChunkKind kind, std::string_view name,
+                             std::uint32_t ordinal);
 
 // Whether `node` can be a chunk's doc (comments, attributes, decorators, annotations,
 // extras, and what the queries capture as @doc): a doc attaches to the chunk below it

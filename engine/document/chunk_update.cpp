@@ -318,8 +318,8 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
     }
     const Chunk* enclosing = k >= 0 ? &old[static_cast<std::size_t>(k)] : nullptr;
     ChunkScope scope;
-    scope.id = enclosing != nullptr ? std::string_view(enclosing->id) : path;
-    scope.parent_id = enclosing != nullptr ? std::string_view(enclosing->id) : std::string_view();
+    scope.path = path;
+    if (enclosing != nullptr) scope.parent = enclosing->id;
     scope.depth = enclosing != nullptr ? enclosing->depth + 1 : 0;
     scope.earlier = &earlier;
     WindowChunks window =
@@ -478,10 +478,9 @@ void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice,
       key += sibling_key(c.kind, c.name);
       const std::uint32_t ordinal = ordinals[key]++;
       if (i < first + added) continue;
-      const std::string_view scope =
-          c.parent >= 0 ? std::string_view(chunks[static_cast<std::size_t>(c.parent)].id) : path;
-      c.id = chunk_id(scope, c.kind, c.name, ordinal);
-      c.parent_id = c.parent >= 0 ? chunks[static_cast<std::size_t>(c.parent)].id : std::string();
+      c.id = c.parent >= 0 ? child_chunk_id(chunks[static_cast<std::size_t>(c.parent)].id, c.kind,
+                                            c.name, ordinal)
+                           : chunk_id(path, c.kind, c.name, ordinal);
     }
   }
 

@@ -21,12 +21,14 @@ json range_json(const TextRange& r) {
 json chunk_json(const std::vector<Chunk>& chunks, std::size_t index, std::string_view text,
                 bool with_content) {
   const Chunk& c = chunks[index];
-  json j = {{"id", c.id},
+  json j = {{"id", chunk_id_hex(c.id)},
             {"kind", to_string(c.kind)},
             {"name", c.name},
             {"qualified_name", qualified_name(chunks, index)},
             {"detail", c.detail},
-            {"parent_id", c.parent_id.empty() ? json(nullptr) : json(c.parent_id)},
+            {"parent_id", c.parent < 0 ? json(nullptr)
+                                       : json(chunk_id_hex(
+                                             chunks[static_cast<std::size_t>(c.parent)].id))},
             {"depth", c.depth},
             {"range", range_json(c.range)},
             {"selection_range", range_json(c.selection)},

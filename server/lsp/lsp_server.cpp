@@ -356,14 +356,16 @@ void LspServer::send(std::string body) {
   }
 }
 
+// Counted before the answer goes out: a client that asks chunkls/stats as soon as it has
+// the answer sees it counted.
 void LspServer::reply(const RequestId& id, std::string_view result_json) {
-  send(protocol::response_body(id, result_json));
   answered(id);
+  send(protocol::response_body(id, result_json));
 }
 
 void LspServer::reply_error(const RequestId& id, ErrorCode code, std::string_view message) {
-  send(protocol::error_body(id, code, message));
   answered(id);
+  send(protocol::error_body(id, code, message));
 }
 
 void LspServer::started(const RequestId& id, const std::string& method) {

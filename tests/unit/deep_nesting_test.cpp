@@ -17,20 +17,18 @@ constexpr int kDepth = 100000;
 
 // Parent links, depths and ranges agree; ids are unique.
 void expect_well_formed(const std::vector<Chunk>& chunks, std::uint32_t max_depth) {
-  std::unordered_set<std::string> ids;
+  std::unordered_set<std::uint64_t> ids;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const Chunk& c = chunks[i];
     ASSERT_LT(c.depth, max_depth) << i;
     ASSERT_TRUE(ids.insert(c.id).second) << "duplicate id at " << i;
     if (c.parent < 0) {
       ASSERT_EQ(c.depth, 0u) << i;
-      ASSERT_TRUE(c.parent_id.empty()) << i;
       continue;
     }
     const Chunk& parent = chunks[static_cast<std::size_t>(c.parent)];
     ASSERT_LT(static_cast<std::size_t>(c.parent), i);
     ASSERT_EQ(c.depth, parent.depth + 1) << i;
-    ASSERT_EQ(c.parent_id, parent.id) << i;
     ASSERT_LE(parent.range.start_byte, c.range.start_byte) << i;
     ASSERT_LE(c.range.end_byte, parent.range.end_byte) << i;
   }

@@ -20,8 +20,8 @@ inline void PrintTo(const TextRange& r, std::ostream* out) {
        << "-" << r.end.row << ":" << r.end.column;
 }
 inline void PrintTo(const Chunk& c, std::ostream* out) {
-  *out << "{" << to_string(c.kind) << " '" << c.name << "' id=" << c.id << " parent=" << c.parent
-       << " pid=" << c.parent_id << " depth=" << c.depth << " range=";
+  *out << "{" << to_string(c.kind) << " '" << c.name << "' id=" << chunk_id_hex(c.id)
+       << " parent=" << c.parent << " depth=" << c.depth << " range=";
   PrintTo(c.range, out);
   *out << " def=";
   PrintTo(c.definition, out);
