@@ -76,10 +76,15 @@ def main():
     request(proc, 4, "textDocument/foldingRange", {"textDocument": {"uri": uri}})
     opened = request(proc, 5, "chunkls/stats", {})["result"]
     notify(proc, "textDocument/didClose", {"textDocument": {"uri": uri}})
-    closed = request(proc, 6, "chunkls/stats", {})["result"]
+    # The close runs on the document's queue, after the stats request may be answered.
+    for attempt in range(100):
+        closed = request(proc, 6 + attempt, "chunkls/stats", {})["result"]
+        if closed["caches"]["trees"]["entries"] > 0:
+            break
+        time.sleep(0.05)
     status = open(f"/proc/{proc.pid}/status").read()
     peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-    request(proc, 7, "shutdown")
+    request(proc, 1000, "shutdown")
     notify(proc, "exit")
     proc.wait()
     caches = closed["caches"]

@@ -127,6 +127,9 @@ std::jthread warm_up_in_background(chunkls::LspServer& server,
     for (const auto& failure : server.chunkers().warm_up(languages)) {
       log->warn("queries of {} do not compile: {}", failure.language, failure.message);
     }
+    // Compiling the queries freed megabytes of temporaries that tune_malloc() would keep
+    // mapped: give them back once (the answers' buffers come later).
+    malloc_trim(0);
   });
 }
 
