@@ -1,6 +1,6 @@
 // cache_bench: what the caches save, in-process, on one real file (CHUNKLS_BENCH_FILE,
-// CHUNKLS_BENCH_LANGUAGE; default: lpfc_sli.c of linux-source-6.1 as bench/run_lsp_latency.sh unpacks it, else
-// binutils' readelf.c). Same run, same file:
+// CHUNKLS_BENCH_LANGUAGE; default: lpfc_sli.c of linux-source-6.1 as bench/run_lsp_latency.sh
+// unpacks it, else binutils' readelf.c). Same run, same file:
 //   BM_ColdChunk         parse + chunk with a pooled Chunker (what a miss costs)
 //   BM_CacheHit          hash the bytes + look the chunks up (what a hit costs)
 //   BM_CacheHitMoved     the same file under another path (ids renumbered from a copy)
@@ -36,7 +36,8 @@ struct Input {
 };
 
 std::string default_file() {
-  for (const char* candidate : {"build/lsp-latency/c/lpfc_sli.c", "/usr/src/binutils/binutils/readelf.c"}) {
+  for (const char* candidate :
+       {"build/lsp-latency/c/lpfc_sli.c", "/usr/src/binutils/binutils/readelf.c"}) {
     if (std::filesystem::exists(candidate)) return candidate;
   }
   return "/usr/src/binutils/binutils/readelf.c";
@@ -154,7 +155,8 @@ void BM_Keep(benchmark::State& state) {
   const std::optional<ParsedText> parsed = document.parsed();
   SourceCaches caches;
   const ContentKey key = content_key(*in.language, in.text);
-  for (auto _ : state) caches.keep(key, parsed->chunked, in.path, &parsed->tree);
+  for (auto _ : state)
+    caches.keep(key, parsed->chunked, in.path, &parsed->tree);
   state.counters["tree_bytes"] = static_cast<double>(heap_bytes(parsed->tree));
   state.counters["chunk_bytes"] = static_cast<double>(heap_bytes(*parsed->chunked));
   state.counters["source_bytes"] = static_cast<double>(in.text.size());

@@ -221,10 +221,12 @@ void run_threads(benchmark::State& state, PerThread&& make_worker, PerFile&& per
     for (unsigned t = 0; t < threads; ++t) {
       workers.emplace_back([&] {
         auto worker = make_worker();
-        for (std::size_t i = next++; i < c.files.size(); i = next++) per_file(worker, c.files[i]);
+        for (std::size_t i = next++; i < c.files.size(); i = next++)
+          per_file(worker, c.files[i]);
       });
     }
-    for (std::thread& w : workers) w.join();
+    for (std::thread& w : workers)
+      w.join();
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * c.bytes));
   state.counters["threads"] = threads;

@@ -179,21 +179,23 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
   if (!element) return;
   dom::object levels;
   if (element->get_object().get(levels)) {
-    refuse(RpcError(ErrorCode::kInvalidParams,
-                    fmt::format("{} must be an object of cache levels (trees, chunks, files, constructs)",
-                                cache)));
+    refuse(RpcError(
+        ErrorCode::kInvalidParams,
+        fmt::format("{} must be an object of cache levels (trees, chunks, files, constructs)",
+                    cache)));
     return;
   }
   for (const auto field : levels) {
     const std::string_view name = field.key;
-    CacheLevelSettings* level = name == "trees"    ? &settings.trees_cache
-                                : name == "chunks" ? &settings.chunks_cache
-                                : name == "files"  ? &settings.files_cache
+    CacheLevelSettings* level = name == "trees"        ? &settings.trees_cache
+                                : name == "chunks"     ? &settings.chunks_cache
+                                : name == "files"      ? &settings.files_cache
                                 : name == "constructs" ? &settings.constructs_cache
                                                        : nullptr;
     if (!level) {
       refuse(RpcError(ErrorCode::kInvalidParams,
-                      fmt::format("{}/{}: no such cache level (trees, chunks, files, constructs)", cache, name)));
+                      fmt::format("{}/{}: no such cache level (trees, chunks, files, constructs)",
+                                  cache, name)));
       continue;
     }
     auto read = [&](std::string_view key, std::int64_t most, std::optional<std::int64_t>& into) {
@@ -201,9 +203,9 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
       try {
         if (auto value = message.int_at(at)) {
           if (*value < 0 || *value > most) {
-            throw RpcError(ErrorCode::kInvalidParams,
-                           fmt::format("{} must be a whole number from 0 to {}, not {}", at, most,
-                                       *value));
+            throw RpcError(
+                ErrorCode::kInvalidParams,
+                fmt::format("{} must be a whole number from 0 to {}, not {}", at, most, *value));
           }
           into = value;
         }

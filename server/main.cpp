@@ -68,8 +68,8 @@ struct CacheFlags {
     add_level(app, "chunks", limits.chunks, "chunk lists of texts", chunks_ttl);
     add_level(app, "files", limits.files, "file stamps (path, size, mtime, content hash)",
               files_ttl);
-    add_level(app, "constructs", limits.constructs,
-              "query results per top-level construct", constructs_ttl);
+    add_level(app, "constructs", limits.constructs, "query results per top-level construct",
+              constructs_ttl);
   }
   chunkls::SourceCacheLimits resolved() const {
     chunkls::SourceCacheLimits out = limits;

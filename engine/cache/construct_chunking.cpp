@@ -67,8 +67,8 @@ std::vector<Segment> segments_of(const std::vector<TSNode>& kids, const QuerySet
   return out;
 }
 
-ContentKey key_of(const Segment& s, std::size_t count, std::size_t index,
-                  const Language& language, std::string_view text) {
+ContentKey key_of(const Segment& s, std::size_t count, std::size_t index, const Language& language,
+                  std::string_view text) {
   // The place goes into the seed: first and last children can match anchored patterns,
   // and columns on the first row are kept relative to the start column.
   const std::uint64_t place = (std::uint64_t{s.start.column} << 2) | (index == 0 ? 1u : 0u) |
@@ -101,24 +101,16 @@ void absolute(TextRange& r, const Segment& s) {
 void relative(Fold& f, const Segment& s) {
   const Point start = to_relative({f.start_row, f.start_column}, s);
   const Point end = to_relative({f.end_row, f.end_column}, s);
-  f = Fold{start.row,
-           end.row,
-           f.start_byte - s.start_byte,
-           f.end_byte - s.start_byte,
-           start.column,
-           end.column,
-           f.kind};
+  f = Fold{
+      start.row,  end.row, f.start_byte - s.start_byte, f.end_byte - s.start_byte, start.column,
+      end.column, f.kind};
 }
 void absolute(Fold& f, const Segment& s) {
   const Point start = to_absolute({f.start_row, f.start_column}, s);
   const Point end = to_absolute({f.end_row, f.end_column}, s);
-  f = Fold{start.row,
-           end.row,
-           f.start_byte + s.start_byte,
-           f.end_byte + s.start_byte,
-           start.column,
-           end.column,
-           f.kind};
+  f = Fold{
+      start.row,  end.row, f.start_byte + s.start_byte, f.end_byte + s.start_byte, start.column,
+      end.column, f.kind};
 }
 template <typename Part>
 void relative(Part& p, const Segment& s) {

@@ -16,7 +16,7 @@
 namespace chunkls {
 
 struct ContentKey {
-  std::uint64_t low = 0;   // xxh3-128 of the bytes
+  std::uint64_t low = 0;  // xxh3-128 of the bytes
   std::uint64_t high = 0;
   std::uint64_t language = 0;  // Language::identity()
   friend bool operator==(const ContentKey&, const ContentKey&) = default;

@@ -73,7 +73,8 @@ class LruCache {
   using Pointer = std::shared_ptr<const Value>;
 
   explicit LruCache(CacheLimits limits, const Clock& clock = steady_clock())
-      : clock_(&clock), shard_count_(shards_for(limits)),
+      : clock_(&clock),
+        shard_count_(shards_for(limits)),
         shards_(std::make_unique<Shard[]>(shard_count_)) {
     set_limits(limits);
   }
@@ -177,10 +178,9 @@ class LruCache {
 
   // New budgets apply at once: entries beyond them are evicted.
   void set_limits(const CacheLimits& limits) {
-    const CacheLimits each{
-        .max_entries = (limits.max_entries + shard_count_ - 1) / shard_count_,
-        .max_bytes = limits.max_bytes / shard_count_,
-        .ttl = limits.ttl};
+    const CacheLimits each{.max_entries = (limits.max_entries + shard_count_ - 1) / shard_count_,
+                           .max_bytes = limits.max_bytes / shard_count_,
+                           .ttl = limits.ttl};
     {
       const std::lock_guard lock(limits_mutex_);
       limits_ = limits;
@@ -235,10 +235,11 @@ class LruCache {
   // fits a shard and small caches (one shard) evict in exact LRU order. Fixed at
   // construction: set_limits() rescales the shards' shares.
   static std::size_t shards_for(const CacheLimits& limits) {
-    const std::uint64_t most = std::min(limits.max_bytes / (std::uint64_t{16} << 20),
-                                        limits.max_entries / 64);
+    const std::uint64_t most =
+        std::min(limits.max_bytes / (std::uint64_t{16} << 20), limits.max_entries / 64);
     std::size_t n = 1;
-    while (n < 8 && n * 2 <= most) n *= 2;
+    while (n < 8 && n * 2 <= most)
+      n *= 2;
     return n;
   }
 

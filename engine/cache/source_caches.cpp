@@ -5,7 +5,9 @@
 namespace chunkls {
 
 SourceCaches::SourceCaches(SourceCacheLimits limits, const Clock& clock)
-    : trees_(limits.trees, clock), chunks_(limits.chunks, clock), files_(limits.files, clock),
+    : trees_(limits.trees, clock),
+      chunks_(limits.chunks, clock),
+      files_(limits.files, clock),
       constructs_(limits.constructs, clock) {}
 
 void SourceCaches::keep(const ContentKey& key, std::shared_ptr<const ChunkedText> chunked,
@@ -13,10 +15,10 @@ void SourceCaches::keep(const ContentKey& key, std::shared_ptr<const ChunkedText
   if (chunked) {
     const std::uint64_t bytes = heap_bytes(*chunked) + heap_block_bytes(sizeof(ChunkedText) + 16) +
                                 heap_block_bytes(path.size() + 1);
-    chunks_.put(key,
-                std::make_shared<const CachedChunks>(
-                    CachedChunks{std::move(chunked), std::string(path)}),
-                bytes, std::string(path));
+    chunks_.put(
+        key,
+        std::make_shared<const CachedChunks>(CachedChunks{std::move(chunked), std::string(path)}),
+        bytes, std::string(path));
   }
   if (tree && *tree) {
     trees_.put(key, std::make_shared<const Tree>(*tree), heap_bytes(*tree), std::string(path));
@@ -24,7 +26,7 @@ void SourceCaches::keep(const ContentKey& key, std::shared_ptr<const ChunkedText
 }
 
 std::shared_ptr<const ChunkedText> SourceCaches::chunks_for(const ContentKey& key,
-                                                           std::string_view path) {
+                                                            std::string_view path) {
   const std::shared_ptr<const CachedChunks> cached = chunks_.get(key);
   if (!cached) return nullptr;
   if (cached->path == path) return cached->chunked;

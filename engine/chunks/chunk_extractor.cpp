@@ -376,10 +376,9 @@ void reassign_ids(std::vector<Chunk>& chunks, std::string_view path) {
   for (Chunk& chunk : chunks) {
     const std::uint32_t ordinal = ordinals[SiblingKey{chunk.parent, chunk.kind, chunk.name}]++;
     // Parents come first in pre-order: their ids are already the new ones.
-    chunk.id = chunk.parent >= 0
-                   ? child_chunk_id(chunks[static_cast<std::size_t>(chunk.parent)].id, chunk.kind,
-                                    chunk.name, ordinal)
-                   : chunk_id(path, chunk.kind, chunk.name, ordinal);
+    chunk.id = chunk.parent >= 0 ? child_chunk_id(chunks[static_cast<std::size_t>(chunk.parent)].id,
+                                                  chunk.kind, chunk.name, ordinal)
+                                 : chunk_id(path, chunk.kind, chunk.name, ordinal);
   }
 }
 

@@ -45,7 +45,8 @@ class ChunkerPool {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Lease(Lease&& other) noexcept
-        : pool_(std::exchange(other.pool_, nullptr)), language_(other.language_),
+        : pool_(std::exchange(other.pool_, nullptr)),
+          language_(other.language_),
           chunker_(std::move(other.chunker_)) {}
     Lease& operator=(Lease&&) = delete;
     ~Lease();

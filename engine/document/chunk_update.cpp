@@ -402,8 +402,8 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
   return std::nullopt;
 }
 
-void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice,
-                        std::string_view text, std::string_view path, const EditSpan& edit) {
+void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice, std::string_view text,
+                        std::string_view path, const EditSpan& edit) {
   std::vector<Chunk>& chunks = chunked.chunks;
   std::vector<ChunkOrigin>& origins = chunked.origins;
   std::vector<Chunk>& fresh = splice.window.chunks.chunks;

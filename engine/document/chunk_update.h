@@ -54,7 +54,7 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
 
 // Applies a plan from plan_chunk_update() with the same arguments. Does not throw
 // (but std::bad_alloc, after which `chunked` must be dropped).
-void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice,
-                        std::string_view text, std::string_view path, const EditSpan& edit);
+void apply_chunk_update(ChunkedText& chunked, ChunkSplice splice, std::string_view text,
+                        std::string_view path, const EditSpan& edit);
 
 }  // namespace chunkls

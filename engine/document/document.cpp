@@ -395,11 +395,10 @@ const ChunkedText& Document::chunked(const Deadline& deadline) {
     chunked_.reset();
     chunked_tree_ = Tree();
     since_chunked_.reset();
-    ChunkedText whole =
-        services_.constructs
-            ? chunk_by_constructs(*chunker_, *services_.constructs, *language_, tree_, text_, path_,
-                                  deadline)
-            : chunker_->chunk_tree(*language_, tree_, text_, path_, deadline);
+    ChunkedText whole = services_.constructs
+                            ? chunk_by_constructs(*chunker_, *services_.constructs, *language_,
+                                                  tree_, text_, path_, deadline)
+                            : chunker_->chunk_tree(*language_, tree_, text_, path_, deadline);
     chunked_tree_ = std::move(whole.tree);
     whole.tree = Tree();
     chunked_ = std::make_shared<ChunkedText>(std::move(whole));

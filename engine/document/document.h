@@ -9,8 +9,9 @@
 // that gives up (time limit, cancellation) leaves the reparse pending for the next call.
 //
 // Parses and chunks with a Chunker (parser + query cursor) leased from a ChunkerPool
-// for each call, or one of its own; no parser state outlives a call. Not thread-safe: one thread at a time per document (the server serializes work per
-// document). The Language must outlive the document.
+// for each call, or one of its own; no parser state outlives a call. Not thread-safe: one thread at
+// a time per document (the server serializes work per document). The Language must outlive the
+// document.
 #pragma once
 
 #include <cstdint>
@@ -164,7 +165,7 @@ class Document {
   LineIndex lines_;
   DocumentServices services_;
   std::unique_ptr<Chunker> own_chunker_;  // made when there is no pool
-  Chunker* chunker_ = nullptr;             // during a call: leased or own_chunker_
+  Chunker* chunker_ = nullptr;            // during a call: leased or own_chunker_
   Tree tree_;
   bool reparse_pending_ = true;
   bool fresh_parse_due_ = false;  // the incremental tree has errors: see canonical_tree()

@@ -45,7 +45,8 @@ LatencyHistogram& Monitor::request_histogram(std::string_view method) {
 
 MonitorSnapshot Monitor::snapshot() const {
   MonitorSnapshot out;
-  for (std::size_t i = 0; i < stages_.size(); ++i) out.stages[i] = stages_[i].summary();
+  for (std::size_t i = 0; i < stages_.size(); ++i)
+    out.stages[i] = stages_[i].summary();
   {
     const std::shared_lock lock(requests_mutex_);
     for (const auto& [method, histogram] : requests_) {

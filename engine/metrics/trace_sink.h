@@ -20,9 +20,8 @@ class TraceSink {
   TraceSink& operator=(const TraceSink&) = delete;
   virtual ~TraceSink() = default;
   // `detail` is free text shown with the span (a file, a method, a size).
-  virtual void complete(std::string_view name, std::string_view category,
-                        Clock::time_point start, std::chrono::nanoseconds duration,
-                        std::string_view detail) = 0;
+  virtual void complete(std::string_view name, std::string_view category, Clock::time_point start,
+                        std::chrono::nanoseconds duration, std::string_view detail) = 0;
 };
 
 }  // namespace chunkls

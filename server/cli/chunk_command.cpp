@@ -122,8 +122,8 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
       options, registry, in, err,
       [&](const std::string& path, const Language& language, const SourceRead& source) {
         const std::string_view text = source.bytes;
-        const ContentKey key = source.stamp ? caches.key_of_file(path, language, source)
-                                            : content_key(language, text);
+        const ContentKey key =
+            source.stamp ? caches.key_of_file(path, language, source) : content_key(language, text);
         std::shared_ptr<const ChunkedText> chunked = caches.chunks_for(key, path);
         if (!chunked) {
           const Deadline deadline = Deadline::after(options.time_limit);

@@ -26,9 +26,9 @@ json chunk_json(const std::vector<Chunk>& chunks, std::size_t index, std::string
             {"name", c.name},
             {"qualified_name", qualified_name(chunks, index)},
             {"detail", c.detail},
-            {"parent_id", c.parent < 0 ? json(nullptr)
-                                       : json(chunk_id_hex(
-                                             chunks[static_cast<std::size_t>(c.parent)].id))},
+            {"parent_id", c.parent < 0
+                              ? json(nullptr)
+                              : json(chunk_id_hex(chunks[static_cast<std::size_t>(c.parent)].id))},
             {"depth", c.depth},
             {"range", range_json(c.range)},
             {"selection_range", range_json(c.selection)},

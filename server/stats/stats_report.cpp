@@ -65,8 +65,7 @@ std::string stats_json(const StatsReport& report) {
   out.key("heapBytes").value(static_cast<std::int64_t>(report.memory.heap_bytes));
   out.key("cachedBytes")
       .value(static_cast<std::int64_t>(report.caches.trees.bytes + report.caches.chunks.bytes +
-                                       report.caches.files.bytes +
-                                       report.caches.constructs.bytes));
+                                       report.caches.files.bytes + report.caches.constructs.bytes));
   out.end_object();
   out.key("caches").begin_object();
   out.key("trees");
@@ -118,10 +117,11 @@ std::string stats_table(const StatsReport& report) {
   for (std::size_t i = 0; i < report.monitor.stages.size(); ++i) {
     latency_row(stage_name(static_cast<Stage>(i)), report.monitor.stages[i]);
   }
-  for (const auto& [method, summary] : report.monitor.requests) latency_row(method, summary);
+  for (const auto& [method, summary] : report.monitor.requests)
+    latency_row(method, summary);
   line("");
-  line(fmt::format("{:<22} {:>8} {:>9} {:>8} {:>8} {:>9} {:>9}", "cache", "entries", "MiB",
-                   "hits", "misses", "evicted", "hit rate"));
+  line(fmt::format("{:<22} {:>8} {:>9} {:>8} {:>8} {:>9} {:>9}", "cache", "entries", "MiB", "hits",
+                   "misses", "evicted", "hit rate"));
   auto cache_row = [&](std::string_view name, const CacheStats& s) {
     const std::uint64_t asked = s.counters.hits + s.counters.misses;
     line(fmt::format("{:<22} {:>8} {:>9.1f} {:>8} {:>8} {:>9} {:>8.1f}%", name, s.entries,
@@ -136,8 +136,8 @@ std::string stats_table(const StatsReport& report) {
   line("");
   line(fmt::format("parsers: {} acquired, {} created, {} reused, {} idle", report.parsers.acquired,
                    report.parsers.created, report.parsers.reused, report.parsers.idle));
-  line(fmt::format("memory: {} resident, {} on the heap, {} in caches", mib(report.memory.rss_bytes),
-                   mib(report.memory.heap_bytes),
+  line(fmt::format("memory: {} resident, {} on the heap, {} in caches",
+                   mib(report.memory.rss_bytes), mib(report.memory.heap_bytes),
                    mib(report.caches.trees.bytes + report.caches.chunks.bytes +
                        report.caches.files.bytes + report.caches.constructs.bytes)));
   if (report.open_documents) {

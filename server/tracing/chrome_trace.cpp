@@ -31,7 +31,9 @@ void name_this_thread(const char* name) {
 }
 
 ChromeTrace::ChromeTrace(const std::string& path, const Clock& clock)
-    : file_(std::fopen(path.c_str(), "w")), origin_(clock.now()), pid_(static_cast<long>(getpid())) {
+    : file_(std::fopen(path.c_str(), "w")),
+      origin_(clock.now()),
+      pid_(static_cast<long>(getpid())) {
   if (!file_) {
     throw std::runtime_error(
         fmt::format("cannot write the trace file {}: {}", path, std::strerror(errno)));
@@ -51,18 +53,19 @@ void ChromeTrace::complete(std::string_view name, std::string_view category,
   const long tid = static_cast<long>(syscall(SYS_gettid));
   const double ts = std::chrono::duration<double, std::micro>(start - origin_).count();
   const double dur = std::chrono::duration<double, std::micro>(duration).count();
-  std::string event = fmt::format(
-      R"({{"name":{},"cat":{},"ph":"X","ts":{:.3f},"dur":{:.3f},"pid":{},"tid":{})",
-      quoted(name), quoted(category), ts, dur, pid_, tid);
+  std::string event =
+      fmt::format(R"({{"name":{},"cat":{},"ph":"X","ts":{:.3f},"dur":{:.3f},"pid":{},"tid":{})",
+                  quoted(name), quoted(category), ts, dur, pid_, tid);
   if (!detail.empty()) event += fmt::format(R"(,"args":{{"detail":{}}})", quoted(detail));
   event += '}';
   std::array<char, 16> thread_name{};
-  const bool named = pthread_getname_np(pthread_self(), thread_name.data(), thread_name.size()) == 0;
+  const bool named =
+      pthread_getname_np(pthread_self(), thread_name.data(), thread_name.size()) == 0;
   const std::lock_guard lock(mutex_);
   if (named_threads_.insert(tid).second) {
-    write_locked(fmt::format(
-        R"({{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":{}}}}})", pid_, tid,
-        quoted(named ? thread_name.data() : "thread")));
+    write_locked(
+        fmt::format(R"({{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":{}}}}})",
+                    pid_, tid, quoted(named ? thread_name.data() : "thread")));
   }
   write_locked(event);
 }

@@ -34,7 +34,8 @@ class ChromeTrace final : public TraceSink {
   void write_locked(std::string_view event);
 
   struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
+    // The unique_ptr owns the FILE; this is its deleter.
+    void operator()(std::FILE* f) const { std::fclose(f); }  // NOLINT(cppcoreguidelines-owning-memory)
   };
   std::mutex mutex_;
   std::unique_ptr<std::FILE, FileCloser> file_;

@@ -121,7 +121,8 @@ std::vector<std::string> stats_row(const std::string& table, const std::string& 
   for (std::string line; std::getline(lines, line);) {
     std::istringstream words(line);
     std::vector<std::string> row;
-    for (std::string word; words >> word;) row.push_back(word);
+    for (std::string word; words >> word;)
+      row.push_back(word);
     if (!row.empty() && row[0] == name) return row;
   }
   return {};
@@ -162,7 +163,8 @@ TEST(Cli, TraceFileOpensAsAChromeTrace) {
   const nlohmann::json events = nlohmann::json::parse(in);
   ASSERT_TRUE(events.is_array());
   std::vector<std::string> names;
-  for (const auto& e : events) names.push_back(e["name"].get<std::string>());
+  for (const auto& e : events)
+    names.push_back(e["name"].get<std::string>());
   EXPECT_EQ(names, (std::vector<std::string>{"thread_name", "parse", "chunk_whole", "serialize"}));
   EXPECT_EQ(events[1]["args"]["detail"], a.string());
 }

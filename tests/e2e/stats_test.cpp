@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "lsp_test_support.h"
 
@@ -45,9 +46,9 @@ TEST(Stats, HasTheDocumentedShape) {
   EXPECT_EQ(s["documents"]["textBytes"], 18);
   EXPECT_GT(s["memory"]["rssBytes"].get<std::int64_t>(), 1'000'000);
   for (const char* level : {"trees", "chunks", "files", "constructs"}) {
-    for (const char* field : {"entries", "bytes", "maxEntries", "maxBytes", "ttlSeconds", "hits",
-                              "misses", "insertions", "evictions", "expirations",
-                              "invalidations", "rejections"}) {
+    for (const char* field :
+         {"entries", "bytes", "maxEntries", "maxBytes", "ttlSeconds", "hits", "misses",
+          "insertions", "evictions", "expirations", "invalidations", "rejections"}) {
       EXPECT_TRUE(s["caches"][level][field].is_number_integer()) << level << "." << field;
     }
   }
@@ -57,7 +58,8 @@ TEST(Stats, HasTheDocumentedShape) {
       EXPECT_TRUE(s["stages"][stage][field].is_number()) << stage << "." << field;
     }
   }
-  for (const char* field : {"acquired", "created", "reused", "dropped", "idle", "inUse", "maxIdle"}) {
+  for (const char* field :
+       {"acquired", "created", "reused", "dropped", "idle", "inUse", "maxIdle"}) {
     EXPECT_TRUE(s["parsers"][field].is_number_integer()) << "parsers." << field;
   }
   EXPECT_GE(s["parsers"]["acquired"].get<std::int64_t>(), 1);
@@ -122,10 +124,9 @@ TEST(Stats, AnUnchangedUnopenedFileIsAHitAndAChangedOneIsNot) {
 }
 
 TEST(Stats, CacheBudgetsComeFromInitializationOptionsAndConfigurationChanges) {
-  LspClient client = start_with_options(
-      {{"cache",
-        {{"trees", {{"maxEntries", 3}, {"maxBytes", 1000000}}},
-         {"chunks", {{"ttlSeconds", 60}}}}}});
+  LspClient client = start_with_options({{"cache",
+                                          {{"trees", {{"maxEntries", 3}, {"maxBytes", 1000000}}},
+                                           {"chunks", {{"ttlSeconds", 60}}}}}});
   Json s = stats(client);
   EXPECT_EQ(s["caches"]["trees"]["maxEntries"], 3);
   EXPECT_EQ(s["caches"]["trees"]["maxBytes"], 1000000);
@@ -139,12 +140,32 @@ TEST(Stats, CacheBudgetsComeFromInitializationOptionsAndConfigurationChanges) {
   EXPECT_EQ(s["caches"]["trees"]["maxEntries"], 3) << "unchanged settings stay";
 }
 
+TEST(Stats, ExpiredEntriesAreFreedWhenADocumentCloses) {
+  LspClient client = start_initialized({}, {"--cache-chunks-ttl", "1", "--cache-trees-ttl", "1"});
+  open_document(client, "file:///tmp/old.py", "python", "def old():\n    pass\n");
+  document_symbols(client, "file:///tmp/old.py");
+  client.notify("textDocument/didClose", {{"textDocument", text_document("file:///tmp/old.py")}});
+  // Waiting longer than the time to live, whatever the machine's speed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  open_document(client, "file:///tmp/new.py", "python", "def new():\n    pass\n");
+  document_symbols(client, "file:///tmp/new.py");
+  client.notify("textDocument/didClose", {{"textDocument", text_document("file:///tmp/new.py")}});
+  Json s;
+  for (int attempt = 0; attempt < 200; ++attempt) {  // the close runs on the document's queue
+    s = stats(client);
+    if (s["caches"]["chunks"]["expirations"] == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(s["caches"]["chunks"]["expirations"], 1) << s.dump();
+  EXPECT_EQ(s["caches"]["trees"]["expirations"], 1);
+  EXPECT_EQ(s["caches"]["chunks"]["entries"], 1) << "new.py's";
+}
+
 TEST(Stats, BadCacheSettingsAreRefusedByName) {
-  LspClient client = start_with_options(
-      {{"cache",
-        {{"trees", {{"maxEntries", -1}, {"maxBytes", "lots"}}},
-         {"chunks", {{"maxEntries", 10}}},
-         {"astral", {{"maxEntries", 1}}}}}});
+  LspClient client = start_with_options({{"cache",
+                                          {{"trees", {{"maxEntries", -1}, {"maxBytes", "lots"}}},
+                                           {"chunks", {{"maxEntries", 10}}},
+                                           {"astral", {{"maxEntries", 1}}}}}});
   const Json s = stats(client);
   EXPECT_EQ(s["caches"]["trees"]["maxEntries"], 64) << "refused: the default stays";
   EXPECT_EQ(s["caches"]["chunks"]["maxEntries"], 10) << "the good value is taken";
@@ -156,8 +177,8 @@ TEST(Stats, BadCacheSettingsAreRefusedByName) {
 }
 
 TEST(Stats, CacheFlagsSetTheDefaultsAndBadOnesAreUsageErrors) {
-  LspClient client = start_initialized({}, {"--cache-chunks-entries", "5", "--cache-trees-ttl",
-                                            "30"});
+  LspClient client =
+      start_initialized({}, {"--cache-chunks-entries", "5", "--cache-trees-ttl", "30"});
   const Json s = stats(client);
   EXPECT_EQ(s["caches"]["chunks"]["maxEntries"], 5);
   EXPECT_EQ(s["caches"]["trees"]["ttlSeconds"], 30);
@@ -201,9 +222,9 @@ TEST(Trace, WritesAChromeTraceOfRequestsParsesAndThreads) {
     names.insert(e["name"].get<std::string>());
     tids_with_spans.insert(e["tid"].get<std::int64_t>());
   }
-  for (const char* expected : {"initialize", "textDocument/documentSymbol",
-                               "textDocument/foldingRange", "shutdown", "parse", "chunk_whole",
-                               "chunk_update", "serialize"}) {
+  for (const char* expected :
+       {"initialize", "textDocument/documentSymbol", "textDocument/foldingRange", "shutdown",
+        "parse", "chunk_whole", "chunk_update", "serialize"}) {
     EXPECT_TRUE(names.contains(expected)) << expected;
   }
   EXPECT_TRUE(thread_names.contains("chunkls-worker"));

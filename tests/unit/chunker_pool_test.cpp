@@ -87,7 +87,8 @@ TEST(ChunkerPool, ThreadsShareAPoolWithoutSharingAChunker) {
       }
     });
   }
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads)
+    thread.join();
   EXPECT_EQ(mismatches, 0);
   const ChunkerPoolStats stats = pool.stats();
   EXPECT_EQ(stats.acquired, 200u);

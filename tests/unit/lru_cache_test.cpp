@@ -48,7 +48,8 @@ TEST(LruCache, HitsMissesAndTheLeastRecentlyUsedGoesFirst) {
 TEST(LruCache, TheByteBudgetEvictsAndAnOversizedValueIsNotKept) {
   const std::uint64_t cost = entry_cost(1000);
   Cache cache(CacheLimits{.max_entries = 100, .max_bytes = 3 * cost});
-  for (int i = 0; i < 5; ++i) cache.put(i, value("v"), 1000);
+  for (int i = 0; i < 5; ++i)
+    cache.put(i, value("v"), 1000);
   CacheStats stats = cache.stats();
   EXPECT_EQ(stats.entries, 3u);
   EXPECT_EQ(stats.bytes, 3 * cost);
@@ -141,12 +142,14 @@ TEST(LruCache, AReaderKeepsItsValueAfterEviction) {
 
 TEST(LruCache, LoweringTheLimitsEvictsAtOnce) {
   Cache cache(CacheLimits{.max_entries = 10});
-  for (int i = 0; i < 10; ++i) cache.put(i, value("v"), 1);
+  for (int i = 0; i < 10; ++i)
+    cache.put(i, value("v"), 1);
   cache.set_limits(CacheLimits{.max_entries = 4});
   const CacheStats stats = cache.stats();
   EXPECT_EQ(stats.entries, 4u);
   EXPECT_EQ(stats.limits.max_entries, 4u);
-  for (int i = 6; i < 10; ++i) EXPECT_NE(cache.get(i), nullptr) << i;
+  for (int i = 6; i < 10; ++i)
+    EXPECT_NE(cache.get(i), nullptr) << i;
 }
 
 TEST(LruCache, ManyThreadsKeepTheCountersAndBudgetsConsistent) {
@@ -167,7 +170,8 @@ TEST(LruCache, ManyThreadsKeepTheCountersAndBudgetsConsistent) {
       }
     });
   }
-  for (std::thread& thread : threads) thread.join();
+  for (std::thread& thread : threads)
+    thread.join();
   const CacheStats stats = cache.stats();
   EXPECT_EQ(stats.counters.hits + stats.counters.misses, std::uint64_t{kThreads} * kOps);
   EXPECT_LE(stats.entries, 512u);

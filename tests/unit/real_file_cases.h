@@ -21,8 +21,9 @@ namespace real_files_fs = std::filesystem;
 struct Case {
   std::string name;
   std::string language;
-  std::vector<real_files_fs::path> candidates;  // real files nobody here wrote; the first found wins
-  real_files_fs::path fixture;                  // ours, when none is on this machine
+  std::vector<real_files_fs::path>
+      candidates;               // real files nobody here wrote; the first found wins
+  real_files_fs::path fixture;  // ours, when none is on this machine
   bool crlf = false;
 };
 
@@ -70,7 +71,8 @@ inline std::vector<Case> cases() {
 inline real_files_fs::path pick(const Case& c) {
   for (const real_files_fs::path& p : c.candidates) {
     std::error_code ec;
-    if (real_files_fs::is_regular_file(p, ec) && real_files_fs::file_size(p, ec) < 120'000) return p;
+    if (real_files_fs::is_regular_file(p, ec) && real_files_fs::file_size(p, ec) < 120'000)
+      return p;
   }
   return c.fixture;
 }

@@ -51,10 +51,9 @@ TEST(ContentKey, AQueryChangeIsAnotherIdentity) {
 }
 
 TEST(ReassignIds, MatchesAFreshChunkingUnderTheOtherPath) {
-  for (const auto& [lang, file] : {std::pair{"python", "python/sample.py"},
-                                   std::pair{"cpp", "cpp/sample.cpp"},
-                                   std::pair{"json", "json/sample.json"},
-                                   std::pair{"ruby", "ruby/sample.rb"}}) {
+  for (const auto& [lang, file] :
+       {std::pair{"python", "python/sample.py"}, std::pair{"cpp", "cpp/sample.cpp"},
+        std::pair{"json", "json/sample.json"}, std::pair{"ruby", "ruby/sample.rb"}}) {
     const std::string text = fixture(file);
     ChunkedText moved = chunk(lang, text, "/old/place");
     reassign_ids(moved.chunks, "/new/place");
@@ -148,10 +147,14 @@ TEST(SourceCachesMemory, ReportedBytesMatchWhatMallocHolds) {
   const fs::path py = testing::python_stdlib_dir();
   const fs::path nm = fs::path(CHUNKLS_SOURCE_DIR) / "node_modules";
   const std::vector<std::pair<std::string, fs::path>> files = {
-      {"python", py / "_pydecimal.py"},  {"python", py / "typing.py"},
-      {"python", py / "argparse.py"},    {"c", nm / "tree-sitter/vendor/tree-sitter/lib/src/parser.c"},
-      {"javascript", nm / "tree-sitter/index.js"}, {"json", fs::path(CHUNKLS_SOURCE_DIR) / "package-lock.json"},
-      {"cpp", nm / "tree-sitter/src/tree.cc"},     {"bash", fs::path(CHUNKLS_SOURCE_DIR) / "scripts/setup"}};
+      {"python", py / "_pydecimal.py"},
+      {"python", py / "typing.py"},
+      {"python", py / "argparse.py"},
+      {"c", nm / "tree-sitter/vendor/tree-sitter/lib/src/parser.c"},
+      {"javascript", nm / "tree-sitter/index.js"},
+      {"json", fs::path(CHUNKLS_SOURCE_DIR) / "package-lock.json"},
+      {"cpp", nm / "tree-sitter/src/tree.cc"},
+      {"bash", fs::path(CHUNKLS_SOURCE_DIR) / "scripts/setup"}};
   SourceCaches caches(SourceCacheLimits{
       .trees = {.max_entries = 100, .max_bytes = std::uint64_t{1} << 30},
       .chunks = {.max_entries = 100, .max_bytes = std::uint64_t{1} << 30},
@@ -162,9 +165,9 @@ TEST(SourceCachesMemory, ReportedBytesMatchWhatMallocHolds) {
       const std::string text = testing::read_text_file(path);
       ASSERT_FALSE(text.empty()) << path;
       chunker.parser().set_language(language(lang).grammar());
-      ChunkedText chunked = chunk_by_constructs(chunker, caches.constructs(), language(lang),
-                                                chunker.parser().parse(text), text, path.string(),
-                                                Deadline::never());
+      ChunkedText chunked =
+          chunk_by_constructs(chunker, caches.constructs(), language(lang),
+                              chunker.parser().parse(text), text, path.string(), Deadline::never());
       const Tree tree = std::move(chunked.tree);
       chunked.tree = Tree();
       caches.keep(content_key(language(lang), text),
