@@ -68,10 +68,12 @@ std::vector<Segment> segments_of(const std::vector<TSNode>& kids, const QuerySet
 }
 
 ContentKey key_of(const Segment& s, std::size_t count, std::size_t index, const Language& language,
-                  std::string_view text) {
+                  const ChunkLimits& limits, std::string_view text) {
   // The place goes into the seed: first and last children can match anchored patterns,
-  // and columns on the first row are kept relative to the start column.
-  const std::uint64_t place = (std::uint64_t{s.start.column} << 2) | (index == 0 ? 1u : 0u) |
+  // and columns on the first row are kept relative to the start column. So does the
+  // depth limit a piece was made under.
+  const std::uint64_t place = (std::uint64_t{limits.max_depth} << 40) |
+                              (std::uint64_t{s.start.column} << 2) | (index == 0 ? 1u : 0u) |
                               (index + 1 == count ? 2u : 0u);
   const std::string_view bytes = text.substr(s.start_byte, s.end_byte - s.start_byte);
   const XXH128_hash_t hash =
@@ -241,7 +243,7 @@ ChunkedText chunk_by_constructs(Chunker& chunker, ConstructCache& cache, const L
   const std::vector<TSNode> kids = children_of(root);
   std::vector<Segment> segments = segments_of(kids, queries);
   for (std::size_t i = 0; i < segments.size(); ++i) {
-    segments[i].key = key_of(segments[i], segments.size(), i, language, text);
+    segments[i].key = key_of(segments[i], segments.size(), i, language, chunker.limits(), text);
   }
 
   // The cached segments, and the runs of the others.

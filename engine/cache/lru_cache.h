@@ -10,12 +10,14 @@
 //
 // Thread-safety: every method is safe from any thread. Keys are spread over shards,
 // each with its own mutex, so lookups of different keys rarely wait on each other (a
-// hit holds one shard's lock for a hash lookup and a list splice). The budgets are
-// split evenly over the shards; a value larger than its shard's budget is not kept
-// (counted as rejected). The clock is the time seam (a fake one in tests).
+// hit holds one shard's lock for a hash lookup and a list splice). The budgets are the
+// whole cache's (atomic totals); over them, the least recently used entry of all shards
+// goes first, found one shard lock at a time. A value larger than the whole byte budget
+// is not kept (counted as rejected). The clock is the time seam (a fake one in tests).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -47,7 +49,7 @@ struct CacheCounters {
   std::uint64_t evictions = 0;      // pushed out by the budgets
   std::uint64_t expirations = 0;    // outlived the time to live
   std::uint64_t invalidations = 0;  // dropped by invalidate(), erase() or clear()
-  std::uint64_t rejections = 0;     // larger than a shard's budget: not kept
+  std::uint64_t rejections = 0;     // larger than the byte budget: not kept
   CacheCounters& operator+=(const CacheCounters& o) {
     hits += o.hits;
     misses += o.misses;
@@ -97,40 +99,47 @@ class LruCache {
       ++shard.counters.misses;
       return nullptr;
     }
-    const bool expiry = expired(shard, *it->second, clock_->now());
+    const Clock::time_point now = clock_->now();
+    const bool expiry = expired(*it->second, now);
     if (expiry || !still_valid(*it->second->value)) {
       drop(shard, it->second, released);
       ++(expiry ? shard.counters.expirations : shard.counters.invalidations);
       ++shard.counters.misses;
       return nullptr;
     }
+    it->second->used = now;
     shard.order.splice(shard.order.begin(), shard.order, it->second);
     ++shard.counters.hits;
     return it->second->value;
   }
 
   // Keeps `value` under `key` (replacing what was there), then evicts the least
-  // recently used entries until the shard is within its budgets. `value_bytes` is what
-  // the value holds on the heap beyond its own object (heap_bytes.h); the object is
-  // assumed made by std::make_shared. Returns false when it is larger than a shard's
-  // whole budget and was not kept.
+  // recently used entries (of any shard) until the cache is within its budgets.
+  // `value_bytes` is what the value holds on the heap beyond its own object
+  // (heap_bytes.h); the object is assumed made by std::make_shared. Returns false when
+  // it is larger than the whole byte budget and was not kept.
   bool put(const Key& key, Pointer value, std::uint64_t value_bytes, std::string file = {}) {
     Shard& shard = shard_for(key);
     const std::uint64_t bytes = value_bytes + entry_overhead(file);
-    Released released;
-    const std::lock_guard lock(shard.mutex);
-    if (const auto it = shard.index.find(key); it != shard.index.end()) {
-      drop(shard, it->second, released);
+    {
+      Released released;
+      const std::lock_guard lock(shard.mutex);
+      if (const auto it = shard.index.find(key); it != shard.index.end()) {
+        drop(shard, it->second, released);
+      }
+      if (bytes > max_bytes_.load() || max_entries_.load() == 0) {
+        ++shard.counters.rejections;
+        return false;
+      }
+      const Clock::time_point now = clock_->now();
+      shard.order.push_front(Entry{key, std::move(value), bytes, std::move(file), now, now});
+      shard.index.emplace(key, shard.order.begin());
+      shard.bytes += bytes;
+      bytes_ += bytes;
+      ++entries_;
+      ++shard.counters.insertions;
     }
-    if (bytes > shard.limits.max_bytes || shard.limits.max_entries == 0) {
-      ++shard.counters.rejections;
-      return false;
-    }
-    shard.order.push_front(Entry{key, std::move(value), bytes, std::move(file), clock_->now()});
-    shard.index.emplace(key, shard.order.begin());
-    shard.bytes += bytes;
-    ++shard.counters.insertions;
-    trim(shard, released);
+    shrink();
     return true;
   }
 
@@ -158,38 +167,21 @@ class LruCache {
 
   // Drops the entries that outlived the time to live; returns how many.
   std::uint64_t evict_expired() {
+    if (ttl_ns_.load() <= 0) return 0;
     const Clock::time_point now = clock_->now();
-    std::uint64_t dropped = 0;
-    Released released;
-    for_each_shard([&](Shard& shard) {
-      if (shard.limits.ttl.count() <= 0) return;
-      for (auto it = shard.order.begin(); it != shard.order.end();) {
-        const auto next = std::next(it);
-        if (expired(shard, *it, now)) {
-          drop(shard, it, released);
-          ++shard.counters.expirations;
-          ++dropped;
-        }
-        it = next;
-      }
-    });
-    return dropped;
+    return drop_where([&](const Entry& e) { return expired(e, now); }, &CacheCounters::expirations);
   }
 
   // New budgets apply at once: entries beyond them are evicted.
   void set_limits(const CacheLimits& limits) {
-    const CacheLimits each{.max_entries = (limits.max_entries + shard_count_ - 1) / shard_count_,
-                           .max_bytes = limits.max_bytes / shard_count_,
-                           .ttl = limits.ttl};
     {
       const std::lock_guard lock(limits_mutex_);
       limits_ = limits;
     }
-    Released released;
-    for_each_shard([&](Shard& shard) {
-      shard.limits = each;
-      trim(shard, released);
-    });
+    max_entries_ = limits.max_entries;
+    max_bytes_ = limits.max_bytes;
+    ttl_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(limits.ttl).count();
+    shrink();
   }
 
   CacheLimits limits() const {
@@ -211,7 +203,7 @@ class LruCache {
   }
 
   // The bytes the entries hold, bookkeeping included.
-  std::uint64_t memory_usage() const { return stats().bytes; }
+  std::uint64_t memory_usage() const { return bytes_.load(); }
 
  private:
   struct Entry {
@@ -219,7 +211,8 @@ class LruCache {
     Pointer value;
     std::uint64_t bytes;
     std::string file;
-    Clock::time_point inserted;
+    Clock::time_point inserted;  // for the time to live
+    Clock::time_point used;      // for eviction across shards
   };
   using Order = std::list<Entry>;
   struct Shard {
@@ -227,16 +220,17 @@ class LruCache {
     Order order;  // most recently used first
     std::unordered_map<Key, typename Order::iterator, Hash> index;
     std::uint64_t bytes = 0;
-    CacheLimits limits;
     CacheCounters counters;
   };
 
-  // Up to 8 shards, each with at least 16 MiB and 64 entries, so one large file still
-  // fits a shard and small caches (one shard) evict in exact LRU order. Fixed at
-  // construction: set_limits() rescales the shards' shares.
+  // Values dropped under a shard's lock are released after it (a tree's nodes take a
+  // while to free): each caller keeps a Released declared before its lock.
+  using Released = std::vector<Pointer>;
+
+  // Up to 8 shards, each with at least 64 entries' worth of budget, so small caches (one
+  // shard) keep exact LRU order. The budgets are the whole cache's, whatever the count.
   static std::size_t shards_for(const CacheLimits& limits) {
-    const std::uint64_t most =
-        std::min(limits.max_bytes / (std::uint64_t{16} << 20), limits.max_entries / 64);
+    const std::uint64_t most = limits.max_entries / 64;
     std::size_t n = 1;
     while (n < 8 && n * 2 <= most)
       n *= 2;
@@ -253,42 +247,54 @@ class LruCache {
 
   Shard& shard_for(const Key& key) { return shards_[(Hash{}(key) >> 7) % shard_count_]; }
 
-  static bool expired(const Shard& shard, const Entry& entry, Clock::time_point now) {
-    return shard.limits.ttl.count() > 0 && now - entry.inserted >= shard.limits.ttl;
+  bool expired(const Entry& entry, Clock::time_point now) const {
+    const std::int64_t ttl = ttl_ns_.load();
+    return ttl > 0 && now - entry.inserted >= std::chrono::nanoseconds(ttl);
   }
 
-  // Values dropped under a shard's lock are released after it (a tree's nodes take a
-  // while to free): each caller keeps a Released declared before its lock.
-  using Released = std::vector<Pointer>;
+  bool over_budget() const {
+    return entries_.load() > max_entries_.load() || bytes_.load() > max_bytes_.load();
+  }
 
-  static void drop(Shard& shard, typename Order::iterator it, Released& released) {
+  void drop(Shard& shard, typename Order::iterator it, Released& released) {
     released.push_back(std::move(it->value));
     shard.bytes -= it->bytes;
+    bytes_ -= it->bytes;
+    --entries_;
     shard.index.erase(it->key);
     shard.order.erase(it);
   }
 
-  static void trim(Shard& shard, Released& released) {
-    while (!shard.order.empty() && (shard.index.size() > shard.limits.max_entries ||
-                                    shard.bytes > shard.limits.max_bytes)) {
+  // Evicts the least recently used entry of all shards until within the budgets; one
+  // shard's lock at a time (never two: no lock order to keep).
+  void shrink() {
+    while (over_budget()) {
+      std::size_t oldest = shard_count_;
+      Clock::time_point when = Clock::time_point::max();
+      for (std::size_t i = 0; i < shard_count_; ++i) {
+        const std::lock_guard lock(shards_[i].mutex);
+        if (!shards_[i].order.empty() && shards_[i].order.back().used < when) {
+          when = shards_[i].order.back().used;
+          oldest = i;
+        }
+      }
+      if (oldest == shard_count_) return;  // nothing left to evict
+      Shard& shard = shards_[oldest];
+      Released released;
+      const std::lock_guard lock(shard.mutex);
+      if (shard.order.empty() || !over_budget()) continue;
       drop(shard, std::prev(shard.order.end()), released);
       ++shard.counters.evictions;
-    }
-  }
-
-  template <typename Visit>
-  void for_each_shard(Visit&& visit) {
-    for (std::size_t i = 0; i < shard_count_; ++i) {
-      const std::lock_guard lock(shards_[i].mutex);
-      visit(shards_[i]);
     }
   }
 
   template <typename Predicate>
   std::uint64_t drop_where(Predicate&& doomed, std::uint64_t CacheCounters::*counter) {
     std::uint64_t dropped = 0;
-    Released released;
-    for_each_shard([&](Shard& shard) {
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+      Shard& shard = shards_[i];
+      Released released;
+      const std::lock_guard lock(shard.mutex);
       for (auto it = shard.order.begin(); it != shard.order.end();) {
         const auto next = std::next(it);
         if (doomed(*it)) {
@@ -298,13 +304,19 @@ class LruCache {
         }
         it = next;
       }
-    });
+    }
     return dropped;
   }
 
   const Clock* clock_;
   std::size_t shard_count_;
   std::unique_ptr<Shard[]> shards_;
+  // The budgets and totals of the whole cache (the shards' sums).
+  std::atomic<std::uint64_t> max_entries_{0};
+  std::atomic<std::uint64_t> max_bytes_{0};
+  std::atomic<std::int64_t> ttl_ns_{0};
+  std::atomic<std::uint64_t> entries_{0};
+  std::atomic<std::uint64_t> bytes_{0};
   mutable std::mutex limits_mutex_;  // guards limits_ (not on the hot path)
   CacheLimits limits_;
 };

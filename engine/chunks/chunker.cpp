@@ -113,6 +113,7 @@ void Chunker::run_plan_at(TSNode node, const QuerySet& queries, const Deadline& 
 void Chunker::walk_planned(const QuerySet& queries, TSNode root, std::string_view text,
                            const Deadline& deadline) {
   cursor_.set_max_start_depth(0);
+  cursor_.clear_cancel();  // a walk that gave up before must not stop this one
   TreeCursor walker(root);
   std::uint32_t visited = 0;
   auto to_extractors = [&](const TSQueryMatch& match) { dispatch(match, queries, text); };
@@ -199,6 +200,7 @@ WindowChunks Chunker::chunk_window(const Language& language, TSNode container,
   };
   try {
     cursor_.set_max_start_depth(0);
+    cursor_.clear_cancel();
     for (const TSNode& child : children)
       walk_planned(queries, child, text, deadline);
     for (const TSNode& node : chain)

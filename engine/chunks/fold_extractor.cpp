@@ -202,7 +202,10 @@ std::vector<Fold> combine_folds(const FoldParts& parts, const std::vector<Chunk>
     imports.push_back(&part);
   fold_runs(imports, FoldKind::kImports, folds, text, crs, /*own_line_only=*/false);
   end_run();
-  if (crs.any_lone()) rows_to_lines(folds, text);
+  if (crs.any_lone()) {
+    rows_to_lines(folds, text);  // drops folds that end up on one line: one run, sorted
+    runs = {0, folds.size()};
+  }
 
   deadline.check("building folds");
   // One fold per start row: the widest; on a tie the more telling kind (region,

@@ -162,6 +162,9 @@ class QueryCursor {
   }
   bool cancelled() const { return cancelled_; }
   void cancel() { cancelled_ = true; }
+  // A walk that gave up leaves cancelled() set until the next exec(); a new walk that
+  // may run no exec() before it checks calls this first.
+  void clear_cancel() { cancelled_ = false; }
   TSQueryCursor* get() const { return cursor_.get(); }
 
  private:

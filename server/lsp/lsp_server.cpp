@@ -370,14 +370,14 @@ void LspServer::reply_error(const RequestId& id, ErrorCode code, std::string_vie
 
 void LspServer::started(const RequestId& id, const std::string& method) {
   const std::lock_guard lock(in_flight_mutex_);
-  in_flight_[id.to_string()] = InFlight{method, monitor_.clock().now()};
+  in_flight_.insert_or_assign(id, InFlight{method, monitor_.clock().now()});
 }
 
 void LspServer::answered(const RequestId& id) {
   InFlight request;
   {
     const std::lock_guard lock(in_flight_mutex_);
-    const auto it = in_flight_.find(id.to_string());
+    const auto it = in_flight_.find(id);
     if (it == in_flight_.end()) return;  // refused before dispatch: not timed
     request = std::move(it->second);
     in_flight_.erase(it);

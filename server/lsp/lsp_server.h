@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -132,8 +133,8 @@ class LspServer final : public Responder {
     std::string method;
     Clock::time_point since;
   };
-  std::mutex in_flight_mutex_;  // requests are answered from worker threads
-  std::unordered_map<std::string, InFlight> in_flight_;  // by RequestId::to_string()
+  std::mutex in_flight_mutex_;                         // requests are answered from worker threads
+  std::map<protocol::RequestId, InFlight> in_flight_;  // 1 and "1" are two ids
   std::unordered_map<std::string, RequestHandler> requests_;
   std::unordered_map<std::string, NotificationHandler> notifications_;
 

@@ -273,6 +273,7 @@ void DocumentScheduler::adopt_text(DocumentSlot& slot, std::string text) {
 void DocumentScheduler::open_on_strand(DocumentSlot& slot, protocol::TextDocumentItem& item,
                                        std::uint64_t sequence) {
   SlotState& state = slot.state();
+  retire(state);  // a didOpen of an open document: its text is kept under its own path
   state.closed = false;
   state.version = item.version;
   state.path.clear();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "random_edits.h"
 #include "test_support.h"
 
 namespace chunkls {
@@ -221,6 +222,63 @@ TEST(Folds, CrlfAndLfTextsKeepTreeSitterRows) {
   ASSERT_EQ(crlf.folds.size(), 1u);
   EXPECT_EQ(lf.folds[0].end_row, 2u);
   EXPECT_EQ(crlf.folds[0].end_row, 2u);
+}
+
+}  // namespace
+}  // namespace chunkls
+
+namespace chunkls {
+namespace {
+
+// A walk that gave up must not stop the next one on the same Chunker (pooled Chunkers
+// serve every document of a language): C's root has no query of its own, so nothing
+// else would clear the cancellation before the walk checks it.
+TEST(Chunker, AWalkThatGaveUpDoesNotStopTheNext) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i)
+    text += "int f" + std::to_string(i) + "(void) { return 0; }\n";
+  const Language& c = testing::language("c");
+  Chunker chunker;
+  chunker.parser().set_language(c.grammar());
+  Tree tree = chunker.parser().parse(text);
+  ASSERT_TRUE(tree);
+  const Deadline passed = Deadline::at(Deadline::Clock::now() - std::chrono::seconds(1));
+  EXPECT_THROW(chunker.chunk_tree(c, tree, text, "t.c", passed), DeadlineExceeded);
+  const ChunkedText again = chunker.chunk_tree(c, tree, text, "t.c", Deadline::never());
+  EXPECT_EQ(again.chunks.size(), 3000u);
+}
+
+// Lone '\r' line breaks among CRLF and LF ones turn rows into lines and drop folds that
+// end up on one line; the fold list stays sorted, one per line, each over two lines or
+// more. Many mixes of line breaks, comments, blocks and calls, in C and Python.
+TEST(Chunker, FoldsStayOrderedWithLoneCarriageReturns) {
+  testing::RandomEdits random(99);
+  const std::vector<std::string> breaks = {"\n", "\r\n", "\r"};
+  for (int variant = 0; variant < 300; ++variant) {
+    const bool python = variant % 2 == 1;
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+      auto nl = [&] { return breaks[random.uniform(0, 2)]; };
+      if (python) {
+        text += "# note " + std::to_string(i) + nl() + "# more" + nl() + "import os" + nl() +
+                "import sys" + nl() + "def f" + std::to_string(i) + "(a," + nl() +
+                "      b):" + nl() + "    x = [1," + nl() + "         2]" + nl() + "    return a" +
+                nl();
+      } else {
+        text += "// note " + std::to_string(i) + nl() + "// more" + nl() + "/* block" + nl() +
+                "   end */" + nl() + "int f" + std::to_string(i) + "(int a," + nl() + "  int b) {" +
+                nl() + "  g(1," + nl() + "    2);" + nl() + "  return a;" + nl() + "}" + nl();
+      }
+    }
+    const ChunkedText chunked = testing::chunk(python ? "python" : "c", text, "t");
+    for (std::size_t i = 0; i < chunked.folds.size(); ++i) {
+      ASSERT_LT(chunked.folds[i].start_row, chunked.folds[i].end_row) << "variant " << variant;
+      if (i > 0) {
+        ASSERT_LT(chunked.folds[i - 1].start_row, chunked.folds[i].start_row)
+            << "variant " << variant << " fold " << i;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -152,6 +152,27 @@ TEST(LruCache, LoweringTheLimitsEvictsAtOnce) {
     EXPECT_NE(cache.get(i), nullptr) << i;
 }
 
+TEST(LruCache, TheBudgetsAreTheWholeCachesWhateverItsShards) {
+  // Enough entries for eight shards; one value of three quarters of the byte budget
+  // still fits, and the oldest entries of any shard make room for it.
+  FakeClock clock;
+  Cache cache(CacheLimits{.max_entries = 1024, .max_bytes = 1 << 20}, clock);
+  for (int i = 0; i < 64; ++i) {
+    cache.put(i, value("small"), 4096);
+    clock.advance(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(cache.put(1000, value("large"), 3 << 18));
+  const CacheStats stats = cache.stats();
+  EXPECT_LE(stats.bytes, std::uint64_t{1} << 20);
+  EXPECT_NE(cache.get(1000), nullptr);
+  EXPECT_GT(stats.counters.evictions, 0u);
+  EXPECT_EQ(cache.get(0), nullptr) << "the oldest went first";
+  EXPECT_NE(cache.get(63), nullptr) << "the newest stayed";
+  cache.set_limits(CacheLimits{.max_entries = 1024, .max_bytes = 1 << 19});
+  EXPECT_EQ(cache.get(1000), nullptr) << "over the lower budget alone: evicted";
+  EXPECT_LE(cache.memory_usage(), std::uint64_t{1} << 19);
+}
+
 TEST(LruCache, ManyThreadsKeepTheCountersAndBudgetsConsistent) {
   // A budget large enough for several shards.
   Cache cache(CacheLimits{.max_entries = 512, .max_bytes = std::uint64_t{128} << 20});
