@@ -162,7 +162,7 @@ std::uint64_t chunk_id(std::string_view scope, ChunkKind kind, std::string_view 
   }
   char* at = key;
   auto put = [&](std::string_view part) {
-    std::memcpy(at, part.data(), part.size());
+    if (!part.empty()) std::memcpy(at, part.data(), part.size());  // an empty view may be null
     at += part.size();
     *at++ = '\0';
   };
