@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/bench_file.h"
 #include "bench/lsp_latency/edit_script.h"
 #include "engine/document/document.h"
 #include "engine/syntax/language_registry.h"
@@ -20,27 +21,13 @@
 namespace chunkls {
 namespace {
 
-struct Input {
-  std::string path;
-  std::string text;
-  const Language* language = nullptr;
+struct Input : bench::BenchFile {
   std::vector<bench::TextEdit> edits;
 };
 
 const Input& input() {
-  static const LanguageRegistry registry = LanguageRegistry::with_builtins();
   static const Input in = [] {
-    Input out;
-    const char* file = std::getenv("CHUNKLS_BENCH_FILE");
-    const char* language = std::getenv("CHUNKLS_BENCH_LANGUAGE");
-    out.path = file ? file : "/usr/share/iso-codes/json/iso_3166-2.json";
-    std::ifstream stream(out.path, std::ios::binary);
-    if (!stream) throw std::runtime_error("cannot read " + out.path);
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    out.text = buffer.str();
-    out.language = registry.find(language ? language : "json");
-    if (out.language == nullptr) throw std::runtime_error("no such language");
+    Input out{bench::load_bench_file("/usr/share/iso-codes/json/iso_3166-2.json", "json"), {}};
     out.edits = bench::make_edit_script(out.text, 200, 1);  // insert, delete, insert, ...
     return out;
   }();

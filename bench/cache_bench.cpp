@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/bench_file.h"
 #include "engine/cache/source_caches.h"
 #include "engine/chunks/chunker_pool.h"
 #include "engine/document/document.h"
@@ -29,12 +30,6 @@
 namespace chunkls {
 namespace {
 
-struct Input {
-  std::string path;
-  std::string text;
-  const Language* language = nullptr;
-};
-
 std::string default_file() {
   for (const char* candidate :
        {"build/lsp-latency/c/lpfc_sli.c", "/usr/src/binutils/binutils/readelf.c"}) {
@@ -43,26 +38,10 @@ std::string default_file() {
   return "/usr/src/binutils/binutils/readelf.c";
 }
 
-const LanguageRegistry& registry() {
-  static const LanguageRegistry r = LanguageRegistry::with_builtins();
-  return r;
-}
+using Input = bench::BenchFile;
 
 const Input& input() {
-  static const Input in = [] {
-    Input out;
-    const char* file = std::getenv("CHUNKLS_BENCH_FILE");
-    const char* language = std::getenv("CHUNKLS_BENCH_LANGUAGE");
-    out.path = file ? file : default_file();
-    std::ifstream stream(out.path, std::ios::binary);
-    if (!stream) throw std::runtime_error("cannot read " + out.path);
-    std::ostringstream buffer;
-    buffer << stream.rdbuf();
-    out.text = buffer.str();
-    out.language = registry().find(language ? language : "c");
-    if (out.language == nullptr) throw std::runtime_error("no such language");
-    return out;
-  }();
+  static const Input in = bench::load_bench_file(default_file(), "c");
   return in;
 }
 

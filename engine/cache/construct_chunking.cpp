@@ -24,15 +24,6 @@ struct Segment {
   ContentKey key;
 };
 
-std::vector<TSNode> children_of(TSNode node) {
-  std::vector<TSNode> out;
-  out.reserve(ts_node_child_count(node));
-  TreeCursor cursor(node);
-  for (bool more = cursor.goto_first_child(); more; more = cursor.goto_next_sibling())
-    out.push_back(cursor.node());
-  return out;
-}
-
 // Where one segment ends and the next begins: never inside a row, never between a node
 // that can be a doc and the node on its next row (a doc attaches there), never before
 // punctuation. Joining more is always safe; these cuts are what makes a segment's

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/syntax/ts_handles.h"
+
 namespace chunkls {
 namespace {
 
@@ -55,6 +57,15 @@ CommentMarker comment_marker(std::string_view comment) {
   if (comment.find("{{{") != std::string_view::npos) return CommentMarker::kRegionStart;
   if (comment.find("}}}") != std::string_view::npos) return CommentMarker::kRegionEnd;
   return CommentMarker::kNone;
+}
+
+std::vector<TSNode> children_of(TSNode node) {
+  std::vector<TSNode> out;
+  out.reserve(ts_node_child_count(node));
+  TreeCursor cursor(node);
+  for (bool more = cursor.goto_first_child(); more; more = cursor.goto_next_sibling())
+    out.push_back(cursor.node());
+  return out;
 }
 
 }  // namespace chunkls

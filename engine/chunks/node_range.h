@@ -9,6 +9,7 @@
 #include <tree_sitter/api.h>
 
 #include <string_view>
+#include <vector>
 
 #include "engine/chunks/chunk.h"
 
@@ -17,6 +18,9 @@ namespace chunkls {
 TextRange node_range(TSNode node, std::string_view text);
 // From the start of `first` to the end of `last`.
 TextRange span_range(TSNode first, TSNode last, std::string_view text);
+
+// A node's children (named and anonymous), in order.
+std::vector<TSNode> children_of(TSNode node);
 
 enum class CommentMarker { kNone, kRegionStart, kRegionEnd };
 

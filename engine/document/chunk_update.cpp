@@ -38,15 +38,6 @@ struct Reach {
   }
 };
 
-std::vector<TSNode> children_of(TSNode node) {
-  std::vector<TSNode> out;
-  out.reserve(ts_node_child_count(node));
-  TreeCursor cursor(node);
-  for (bool more = cursor.goto_first_child(); more; more = cursor.goto_next_sibling())
-    out.push_back(cursor.node());
-  return out;
-}
-
 // Fold parts, moved by the edit.
 void shift_part(const EditSpan& e, Fold& f) {
   if (f.start_byte >= e.old_end) {

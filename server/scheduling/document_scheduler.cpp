@@ -193,10 +193,10 @@ void DocumentScheduler::refuse(const std::string& uri, const std::string& reason
 }
 
 void DocumentScheduler::retire(SlotState& state) {
-  // Entries past their time to live go whenever a document leaves its own (a get() drops
-  // an expired entry it meets; this frees the ones nobody asks for again).
-  caches_.evict_expired();
   if (state.document) {
+    // Entries past their time to live go whenever a document leaves (a get() drops an
+    // expired entry it meets; this frees the ones nobody asks for again).
+    caches_.evict_expired();
     // Chunks of the text as it is (a pending edit would cost a parse to keep: dropped).
     if (std::optional<ParsedText> parsed = state.document->parsed()) {
       caches_.keep(content_key(*state.language, state.document->text()), std::move(parsed->chunked),

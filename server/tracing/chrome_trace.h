@@ -35,7 +35,9 @@ class ChromeTrace final : public TraceSink {
 
   struct FileCloser {
     // The unique_ptr owns the FILE; this is its deleter.
-    void operator()(std::FILE* f) const { std::fclose(f); }  // NOLINT(cppcoreguidelines-owning-memory)
+    void operator()(std::FILE* f) const {
+      std::fclose(f);
+    }  // NOLINT(cppcoreguidelines-owning-memory)
   };
   std::mutex mutex_;
   std::unique_ptr<std::FILE, FileCloser> file_;

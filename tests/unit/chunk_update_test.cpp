@@ -254,8 +254,8 @@ TEST(ChunkUpdate, CommentRunsImportsAndRegionsAcrossTheEdit) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealFiles, ChunkUpdate, ::testing::ValuesIn(cases()),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<Case>& param) {
+                           return param.param.name;
                          });
 
 }  // namespace
