@@ -66,6 +66,25 @@ std::vector<std::string> read_strings(dom::element value, std::string_view where
   return out;
 }
 
+std::vector<WorkspaceFolder> read_folders(dom::element value, std::string_view where) {
+  dom::array array;
+  if (value.get_array().get(array)) throw_invalid_params(where, "an array of WorkspaceFolders");
+  std::vector<WorkspaceFolder> out;
+  std::size_t index = 0;
+  for (dom::element element : array) {
+    const std::string at = fmt::format("{}/{}", where, index++);
+    dom::object object;
+    std::string_view uri;
+    if (element.get_object().get(object) || object["uri"].get_string().get(uri)) {
+      throw_invalid_params(at, "a WorkspaceFolder with a uri");
+    }
+    std::string_view name;
+    if (object["name"].get_string().get(name)) name = {};
+    out.push_back({std::string(uri), std::string(name)});
+  }
+  return out;
+}
+
 }  // namespace
 
 PositionEncoding negotiate_position_encoding(const ClientCapabilities& capabilities) {
@@ -118,6 +137,14 @@ InitializeParams read_initialize(IncomingMessage& message) {
       message.bool_at("/params/capabilities/window/workDoneProgress").value_or(false);
   params.settings = read_settings(message, "/params/initializationOptions");
   params.root_uri = message.string_at("/params/rootUri");
+  caps.watched_files_registration =
+      message.bool_at("/params/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+          .value_or(false);
+  caps.workspace_folders =
+      message.bool_at("/params/capabilities/workspace/workspaceFolders").value_or(false);
+  if (auto folders = message.at("/params/workspaceFolders")) {
+    params.workspace_folders = read_folders(*folders, "/params/workspaceFolders");
+  }
   params.client_name = message.string_at("/params/clientInfo/name").value_or("");
   return params;
 }
@@ -221,6 +248,58 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
 
 }  // namespace
 
+namespace {
+
+template <typename Refuse>
+void read_index_settings(IncomingMessage& message, std::string_view pointer, Settings& settings,
+                         Refuse&& refuse) {
+  const auto guarded = [&](auto&& read) {
+    try {
+      read();
+    } catch (const RpcError& e) {
+      refuse(e);
+    }
+  };
+  guarded(
+      [&] { settings.index_enabled = message.bool_at(fmt::format("{}/index/enabled", pointer)); });
+  guarded([&] {
+    const std::string at = fmt::format("{}/index/exclude", pointer);
+    if (auto value = message.at(at)) settings.index_exclude = read_strings(*value, at);
+  });
+  guarded([&] {
+    const std::string at = fmt::format("{}/index/maxFileSize", pointer);
+    if (auto bytes = message.int_at(at)) {
+      if (*bytes < 0) throw_invalid_params(at, "a number of bytes, 0 or more");
+      settings.index_max_file_size = *bytes;
+    }
+  });
+  guarded([&] {
+    const std::string at = fmt::format("{}/index/cacheDirectory", pointer);
+    if (auto directory = message.string_at(at)) {
+      if (!directory->empty() && directory->front() != '/') {
+        throw_invalid_params(at, "an absolute directory, or \"\" to keep the index in memory");
+      }
+      settings.index_cache_directory = *directory;
+    }
+  });
+  guarded([&] {
+    const std::string at = fmt::format("{}/index/workers", pointer);
+    if (auto workers = message.int_at(at)) {
+      if (*workers < 1 || *workers > 256) throw_invalid_params(at, "a number of threads, 1 to 256");
+      settings.index_workers = *workers;
+    }
+  });
+  guarded([&] {
+    const std::string at = fmt::format("{}/workspaceSymbol/limit", pointer);
+    if (auto limit = message.int_at(at)) {
+      if (*limit < 1 || *limit > 100000) throw_invalid_params(at, "a number from 1 to 100000");
+      settings.workspace_symbol_limit = *limit;
+    }
+  });
+}
+
+}  // namespace
+
 Settings read_settings(IncomingMessage& message, std::string_view pointer) {
   Settings settings;
   auto refuse = [&](const std::exception& e) {
@@ -234,6 +313,7 @@ Settings read_settings(IncomingMessage& message, std::string_view pointer) {
     return settings;
   }
   read_cache_settings(message, pointer, settings, refuse);
+  read_index_settings(message, pointer, settings, refuse);
   const std::string limit = fmt::format("{}/parseTimeLimitMs", pointer);
   try {
     if (auto ms = message.int_at(limit)) {
@@ -244,6 +324,53 @@ Settings read_settings(IncomingMessage& message, std::string_view pointer) {
     refuse(e);
   }
   return settings;
+}
+
+std::string read_workspace_symbol_query(IncomingMessage& message) {
+  return message.string_at("/params/query").value_or("");
+}
+
+std::vector<FileEvent> read_watched_files(IncomingMessage& message) {
+  auto changes = message.at("/params/changes");
+  dom::array array;
+  if (!changes || changes->get_array().get(array)) {
+    throw_invalid_params("/params/changes", "an array of FileEvents");
+  }
+  std::vector<FileEvent> out;
+  std::size_t index = 0;
+  for (dom::element element : array) {
+    const std::string where = fmt::format("/params/changes/{}", index++);
+    dom::object object;
+    std::string_view uri;
+    std::int64_t type = 0;
+    if (element.get_object().get(object) || object["uri"].get_string().get(uri) ||
+        object["type"].get_int64().get(type) || type < 1 || type > 3) {
+      throw_invalid_params(where, "a FileEvent {uri, type 1..3}");
+    }
+    out.push_back({std::string(uri), static_cast<FileChangeType>(type)});
+  }
+  return out;
+}
+
+WorkspaceFoldersChange read_workspace_folders_change(IncomingMessage& message) {
+  WorkspaceFoldersChange change;
+  if (auto added = message.at("/params/event/added")) {
+    change.added = read_folders(*added, "/params/event/added");
+  }
+  if (auto removed = message.at("/params/event/removed")) {
+    change.removed = read_folders(*removed, "/params/event/removed");
+  }
+  return change;
+}
+
+std::string read_progress_token(IncomingMessage& message) {
+  auto token = message.at("/params/token");
+  if (!token) throw_invalid_params("/params/token", "a progress token");
+  std::string_view text;
+  if (token->get_string().get(text) == simdjson::SUCCESS) return std::string(text);
+  std::int64_t number = 0;
+  if (token->get_int64().get(number) == simdjson::SUCCESS) return std::to_string(number);
+  throw_invalid_params("/params/token", "a string or an integer");
 }
 
 std::string read_document_uri(IncomingMessage& message) {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/incoming_message.h"
 #include "protocol/lsp_types.h"
@@ -21,6 +22,14 @@ std::string read_document_uri(IncomingMessage& message);
 SelectionRangeParams read_selection_range(IncomingMessage& message);
 // params.id of $/cancelRequest.
 RequestId read_cancel_id(IncomingMessage& message);
+// params.query of workspace/symbol.
+std::string read_workspace_symbol_query(IncomingMessage& message);
+// params.changes of workspace/didChangeWatchedFiles (unknown change types are refused).
+std::vector<FileEvent> read_watched_files(IncomingMessage& message);
+// params.event of workspace/didChangeWorkspaceFolders.
+WorkspaceFoldersChange read_workspace_folders_change(IncomingMessage& message);
+// params.token of window/workDoneProgress/cancel, as text ("7" for 7).
+std::string read_progress_token(IncomingMessage& message);
 // chunkls's settings under `pointer` ("/params/initializationOptions",
 // "/params/settings/chunkls"); nothing there gives empty Settings. Never throws: a
 // value of the wrong type or range is left out and described in Settings::problems.

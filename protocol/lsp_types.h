@@ -37,6 +37,10 @@ struct ClientCapabilities {
   std::optional<std::vector<std::string>> folding_range_kinds;  // valueSet, when given
   bool folding_collapsed_text = false;
   bool work_done_progress = false;
+  // workspace.didChangeWatchedFiles.dynamicRegistration: we may register file watchers.
+  bool watched_files_registration = false;
+  // workspace.workspaceFolders: the client sends didChangeWorkspaceFolders.
+  bool workspace_folders = false;
 };
 
 // chunkls's own settings, from initializationOptions or workspace/didChangeConfiguration
@@ -56,16 +60,44 @@ struct Settings {
   CacheLevelSettings chunks_cache;
   CacheLevelSettings files_cache;
   CacheLevelSettings constructs_cache;
+  // `index.*`: the workspace indexer.
+  std::optional<bool> index_enabled;
+  std::optional<std::vector<std::string>> index_exclude;  // globs, .gitignore syntax
+  std::optional<std::int64_t> index_max_file_size;        // bytes, >= 0; 0: no limit
+  std::optional<std::string> index_cache_directory;       // absolute; "" : in memory
+  std::optional<std::int64_t> index_workers;              // >= 1
+  // `workspaceSymbol.limit`: most results of one workspace/symbol (>= 1).
+  std::optional<std::int64_t> workspace_symbol_limit;
   // Values that were refused (wrong type or range), each naming its field; the
   // settings above leave them out.
   std::string problems;
+};
+
+struct WorkspaceFolder {
+  std::string uri;
+  std::string name;
+  friend bool operator==(const WorkspaceFolder&, const WorkspaceFolder&) = default;
 };
 
 struct InitializeParams {
   ClientCapabilities capabilities;
   Settings settings;  // initializationOptions
   std::optional<std::string> root_uri;
+  std::vector<WorkspaceFolder> workspace_folders;  // empty: none given (or null)
   std::string client_name;
+};
+
+// workspace/didChangeWatchedFiles.
+enum class FileChangeType : int { kCreated = 1, kChanged = 2, kDeleted = 3 };
+struct FileEvent {
+  std::string uri;
+  FileChangeType type = FileChangeType::kChanged;
+};
+
+// workspace/didChangeWorkspaceFolders.
+struct WorkspaceFoldersChange {
+  std::vector<WorkspaceFolder> added;
+  std::vector<WorkspaceFolder> removed;
 };
 
 struct TextDocumentItem {

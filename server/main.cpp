@@ -15,7 +15,9 @@
 #include <thread>
 
 #include "protocol/fd_transport.h"
+#include "server/cli/cache_command.h"
 #include "server/cli/chunk_command.h"
+#include "server/cli/index_command.h"
 #include "server/language_setup.h"
 #include "server/lsp/lsp_server.h"
 #include "server/tracing/chrome_trace.h"
@@ -112,6 +114,13 @@ struct ServeFlags {
   bool test_hooks = false;
   std::string trace_file;
   CacheFlags caches;
+  // The workspace indexer.
+  bool no_index = false;
+  std::string index_cache;
+  bool index_in_memory = false;
+  std::vector<std::string> index_excludes;
+  unsigned index_workers = 0;
+  std::uint64_t index_max_file_bytes = chunkls::kDefaultMaxFileBytes;
 };
 
 // Compiles every language's queries and makes a parser for each off the reader's path,
@@ -159,6 +168,15 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
       flags.threads > 0 ? flags.threads : std::max(2u, std::thread::hardware_concurrency());
   options.test_hooks = flags.test_hooks;
   options.scheduling.caches = flags.caches.resolved();
+  options.workspace.enabled = !flags.no_index;
+  options.workspace.in_memory = flags.index_in_memory;
+  options.workspace.indexer.cache_directory = flags.index_cache;
+  options.workspace.indexer.walk.exclude_globs = flags.index_excludes;
+  options.workspace.indexer.walk.max_file_bytes = flags.index_max_file_bytes;
+  // Fewer workers than cores, so typing always finds one free.
+  options.workspace.indexer.workers = flags.index_workers > 0
+                                          ? flags.index_workers
+                                          : std::max(1u, std::thread::hardware_concurrency() / 2);
   // Declared before the server: it outlives every thread that traces.
   std::unique_ptr<chunkls::ChromeTrace> trace;
   if (!flags.trace_file.empty()) {
@@ -235,6 +253,24 @@ int main(int argc, char** argv) {
                  "Write a Chrome trace (requests, parses, chunk updates) to FILE; open it in "
                  "ui.perfetto.dev");
   serve_flags.caches.add_to(app);
+  app.add_flag("--no-index", serve_flags.no_index, "Do not index the workspace folders")
+      ->group("Workspace index");
+  app.add_option("--index-cache", serve_flags.index_cache,
+                 "Directory of the persistent index stores (default: $XDG_CACHE_HOME/chunkls)")
+      ->group("Workspace index");
+  app.add_flag("--index-in-memory", serve_flags.index_in_memory,
+               "Keep the workspace index in memory only")
+      ->group("Workspace index");
+  app.add_option("--index-exclude", serve_flags.index_excludes,
+                 "Leave out files and directories matching this glob (.gitignore syntax)")
+      ->group("Workspace index");
+  app.add_option("--index-workers", serve_flags.index_workers,
+                 "Indexing threads (default: half the cores, at least 1)")
+      ->group("Workspace index");
+  app.add_option("--index-max-file-size", serve_flags.index_max_file_bytes,
+                 "Index no file larger than this many bytes (0: no limit)")
+      ->capture_default_str()
+      ->group("Workspace index");
   // For the end-to-end tests only: methods that make a document busy on demand.
   app.add_flag("--test-hooks", serve_flags.test_hooks)->group("");
 
@@ -276,6 +312,49 @@ int main(int argc, char** argv) {
   tree->add_option("--language", chunk_options.language, "Force the language");
   tree->add_option("--time-limit", time_limit_ms, "Give up on a file after this many milliseconds");
 
+  chunkls::IndexCommandOptions index_options;
+  std::string index_format = "summary";
+  std::int64_t index_time_limit_ms = 10000;
+  bool index_no_content = false;
+  CLI::App* index = app.add_subcommand(
+      "index", "Index directory trees (honours .gitignore; kept in a store for the next run)");
+  index->add_option("dirs", index_options.roots, "Directories to index (default: .)");
+  index->add_option("-j,--jobs", index_options.jobs, "Worker threads (default: one per core)");
+  index->add_option("--cache", index_options.cache_directory,
+                    "Directory of the persistent stores (default: $XDG_CACHE_HOME/chunkls)");
+  index->add_flag("--no-cache", index_options.no_cache, "Keep the index in memory only");
+  index->add_option("--format", index_format, "summary, jsonl (one chunk per line) or json")
+      ->check(CLI::IsMember({"summary", "jsonl", "json"}))
+      ->capture_default_str();
+  index->add_option("--exclude", index_options.excludes,
+                    "Leave out files and directories matching this glob (.gitignore syntax; "
+                    "repeatable)");
+  index
+      ->add_option("--max-size", index_options.max_bytes,
+                   "Skip files larger than this many bytes (0: no limit)")
+      ->capture_default_str();
+  index->add_flag("--no-content", index_no_content, "jsonl/json: leave out each chunk's text");
+  index->add_flag("--stats", index_options.with_stats,
+                  "Print timings, cache counters and memory on standard error at the end");
+  index->add_flag("-q,--quiet", index_options.quiet, "No progress on standard error");
+  index
+      ->add_option("--time-limit", index_time_limit_ms,
+                   "Give up on a file after this many milliseconds (0: none)")
+      ->capture_default_str();
+  CacheFlags index_caches;
+  index_caches.add_to(*index);
+
+  chunkls::CacheCommandOptions cache_options;
+  CLI::App* cache =
+      app.add_subcommand("cache", "The persistent index stores: `info` or `clear` [ROOT...]");
+  std::string cache_action;
+  cache->add_option("action", cache_action, "info or clear")
+      ->required()
+      ->check(CLI::IsMember({"info", "clear"}));
+  cache->add_option("roots", cache_options.roots, "Only the stores of these roots");
+  cache->add_option("--cache", cache_options.cache_directory,
+                    "Directory of the stores (default: $XDG_CACHE_HOME/chunkls)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -307,6 +386,22 @@ int main(int argc, char** argv) {
     chunk_options.caches = chunk_caches.resolved();
     std::ios::sync_with_stdio(false);
     return chunkls::run_chunk_command(chunk_options, registry, std::cin, std::cout, std::cerr);
+  }
+  if (index->parsed()) {
+    index_options.format = index_format == "jsonl"  ? chunkls::IndexFormat::kJsonl
+                           : index_format == "json" ? chunkls::IndexFormat::kJson
+                                                    : chunkls::IndexFormat::kSummary;
+    index_options.with_content = !index_no_content;
+    index_options.time_limit = std::chrono::milliseconds(index_time_limit_ms);
+    index_options.caches = index_caches.resolved();
+    index_options.progress_bar = isatty(STDERR_FILENO) != 0;
+    std::ios::sync_with_stdio(false);
+    return chunkls::run_index_command(index_options, registry, std::cout, std::cerr);
+  }
+  if (cache->parsed()) {
+    cache_options.action =
+        cache_action == "clear" ? chunkls::CacheAction::kClear : chunkls::CacheAction::kInfo;
+    return chunkls::run_cache_command(cache_options, registry, std::cout, std::cerr);
   }
   if (tree->parsed()) {
     chunk_options.max_bytes = 0;

@@ -148,7 +148,7 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
         }
         {
           const ScopedTimer timed(&monitor, Stage::kSerialize, path);
-          output.file({path, language.name(), text, chunked.get()});
+          output.file({path, language.name(), text, &chunked->chunks, &chunked->folds});
         }
         // Still a success: the chunks listed are right, and the note says what is missing.
         if (const std::string omission = chunked->omission(); !omission.empty()) {

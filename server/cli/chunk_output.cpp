@@ -56,19 +56,20 @@ void ChunkOutput::begin() {
 }
 
 void ChunkOutput::file(const ChunkedFile& file) {
-  const ChunkedText& chunked = *file.chunked;
+  const std::vector<Chunk>& chunks_of_file = *file.chunks;
+  const std::vector<Fold>& folds_of_file = *file.folds;
   switch (format_) {
     case OutputFormat::kText: {
       out_ << fmt::format("{} ({}, {} chunks, {} folds)\n", file.path, file.language,
-                          chunked.chunks.size(), chunked.folds.size());
-      for (const Chunk& c : chunked.chunks) {
+                          chunks_of_file.size(), folds_of_file.size());
+      for (const Chunk& c : chunks_of_file) {
         const std::string head =
             fmt::format("{:{}}{} {}", "", 2 * (c.depth + 1), to_string(c.kind), c.name);
         out_ << fmt::format("{:<48} {:>6}-{:<6} {}\n", head, c.range.start.row + 1,
                             c.range.end.row + 1, c.detail);
       }
       if (with_folds_) {
-        for (const Fold& f : chunked.folds) {
+        for (const Fold& f : folds_of_file) {
           out_ << fmt::format("  fold {} {}-{}\n", to_string(f.kind), f.start_row + 1,
                               f.end_row + 1);
         }
@@ -78,10 +79,10 @@ void ChunkOutput::file(const ChunkedFile& file) {
     case OutputFormat::kJson: {
       json j = {{"path", file.path}, {"language", file.language}};
       json chunks = json::array();
-      for (std::size_t i = 0; i < chunked.chunks.size(); ++i)
-        chunks.push_back(chunk_json(chunked.chunks, i, file.text, with_content_));
+      for (std::size_t i = 0; i < chunks_of_file.size(); ++i)
+        chunks.push_back(chunk_json(chunks_of_file, i, file.text, with_content_));
       json folds = json::array();
-      for (const Fold& f : chunked.folds)
+      for (const Fold& f : folds_of_file)
         folds.push_back(fold_json(f));
       j["chunks"] = std::move(chunks);
       j["folds"] = std::move(folds);
@@ -90,8 +91,8 @@ void ChunkOutput::file(const ChunkedFile& file) {
       break;
     }
     case OutputFormat::kJsonl: {
-      for (std::size_t i = 0; i < chunked.chunks.size(); ++i) {
-        json j = chunk_json(chunked.chunks, i, file.text, with_content_);
+      for (std::size_t i = 0; i < chunks_of_file.size(); ++i) {
+        json j = chunk_json(chunks_of_file, i, file.text, with_content_);
         j["path"] = file.path;
         j["language"] = file.language;
         out_ << dump(j) << '\n';

@@ -1,6 +1,6 @@
-// ChunkOutput: how `chunkls chunk` prints a chunked file: an indented outline for
-// people (text), one JSON document (json), or one JSON object per chunk (jsonl) for
-// scripts and RAG pipelines. Field names are documented in README.md.
+// ChunkOutput: how `chunkls chunk` and `chunkls index` print a chunked file: an indented outline
+// for people (text), one JSON document (json), or one JSON object per chunk (jsonl) for scripts and
+// RAG pipelines. Field names are documented in README.md.
 //
 // Writes to the stream it is given; one instance per output stream, not thread-safe.
 #pragma once
@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/chunks/chunker.h"
 
@@ -19,7 +20,8 @@ struct ChunkedFile {
   std::string path;
   std::string language;
   std::string_view text;
-  const ChunkedText* chunked = nullptr;
+  const std::vector<Chunk>* chunks = nullptr;
+  const std::vector<Fold>* folds = nullptr;
 };
 
 class ChunkOutput {

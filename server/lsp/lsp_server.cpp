@@ -8,10 +8,12 @@
 #include "protocol/json_writer.h"
 #include "protocol/lsp_read.h"
 #include "protocol/lsp_write.h"
+#include "protocol/uri.h"
 #include "server/scheduling/task_boundary.h"
 #include "server/stats/stats_report.h"
 #include "server/tracing/chrome_trace.h"
 #include "server/version.h"
+#include "server/views/workspace_symbol_view.h"
 
 namespace chunkls {
 
@@ -26,7 +28,9 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
     : transport_(transport),
       options_(options),
       log_(std::move(log)),
-      scheduler_(languages, *this, options.scheduling, monitor_, log_) {
+      scheduler_(languages, *this, options.scheduling, monitor_, log_),
+      workspace_(languages, scheduler_.caches(), scheduler_.chunkers(), monitor_, *this, log_,
+                 options.workspace) {
   monitor_.set_trace(options.trace);
   views_.monitor = &monitor_;
   register_methods();
@@ -61,14 +65,23 @@ void LspServer::register_methods() {
   on_request("textDocument/foldingRange", &protocol::read_document_uri, &LspServer::folding_range);
   on_request("textDocument/selectionRange", &protocol::read_selection_range,
              &LspServer::selection_range);
-  on_notification("initialized", &LspServer::no_params, &LspServer::nothing_to_do);
+  on_notification("initialized", &LspServer::no_params, &LspServer::initialized);
+  on_request("workspace/symbol", &protocol::read_workspace_symbol_query,
+             &LspServer::workspace_symbol);
+  on_request("chunkls/reindex", &LspServer::no_params, &LspServer::reindex);
+  on_notification("workspace/didChangeWatchedFiles", &protocol::read_watched_files,
+                  &LspServer::did_change_watched_files);
+  on_notification("workspace/didChangeWorkspaceFolders", &protocol::read_workspace_folders_change,
+                  &LspServer::did_change_workspace_folders);
+  on_notification("window/workDoneProgress/cancel", &protocol::read_progress_token,
+                  &LspServer::cancel_progress);
   on_notification("textDocument/didOpen", &protocol::read_did_open, &LspServer::did_open,
                   Carries::kText);
   on_notification("textDocument/didChange", &protocol::read_did_change, &LspServer::did_change,
                   Carries::kText);
   on_notification("textDocument/didClose", &protocol::read_document_uri, &LspServer::did_close);
-  // Edits come through didChange; a save changes nothing we serve.
-  on_notification("textDocument/didSave", &LspServer::no_params, &LspServer::nothing_to_do);
+  // Edits come through didChange; a save tells the indexer the file on disk changed.
+  on_notification("textDocument/didSave", &protocol::read_document_uri, &LspServer::did_save);
   on_notification("$/cancelRequest", &protocol::read_cancel_id, &LspServer::cancel_request);
   on_notification(
       "workspace/didChangeConfiguration",
@@ -103,6 +116,8 @@ int LspServer::run() {
       log_->error("a message could not be handled: {}", *problem);
     }
   }
+  // Indexing stops first (within milliseconds; the stores commit what is queued).
+  workspace_.stop();
   if (state_ == State::kExited) {
     // The client is done with us: drop what is queued, stop what runs, and do not let a
     // client that stopped reading keep the process alive.
@@ -141,7 +156,7 @@ void LspServer::handle_body(std::string body) {
               /*pop_up=*/false);
   }
   if (message.is_response()) {
-    log_->debug("response from the client to {} ignored", message.id()->to_string());
+    handle_response(message);
   } else if (message.is_request()) {
     dispatch_request(message);
   } else {
@@ -228,6 +243,16 @@ void LspServer::initialize(const RequestId& id, protocol::InitializeParams param
   views_.folding = FoldingOptions::from(params.capabilities);
   scheduler_.set_position_encoding(encoding);
   apply(params.settings);
+  for (const protocol::WorkspaceFolder& folder : params.workspace_folders) {
+    if (auto path = protocol::file_path_from_uri(folder.uri)) {
+      folders_.push_back(*path);
+    } else {
+      log_->warn("workspace folder {} is not a local file:// URI: not indexed", folder.uri);
+    }
+  }
+  if (params.root_uri) root_ = protocol::file_path_from_uri(*params.root_uri);
+  workspace_.set_client(params.capabilities.work_done_progress,
+                        params.capabilities.watched_files_registration);
   log_->info("initialize from '{}': position encoding {}, {} symbols", params.client_name,
              protocol::to_string(encoding), views_.hierarchical_symbols ? "hierarchical" : "flat");
 
@@ -243,6 +268,13 @@ void LspServer::initialize(const RequestId& id, protocol::InitializeParams param
   out.key("documentSymbolProvider").value(true);
   out.key("foldingRangeProvider").value(true);
   out.key("selectionRangeProvider").value(true);
+  out.key("workspaceSymbolProvider").value(true);
+  out.key("workspace").begin_object();
+  out.key("workspaceFolders").begin_object();
+  out.key("supported").value(true);
+  out.key("changeNotifications").value(true);
+  out.end_object();
+  out.end_object();
   out.end_object();
   out.key("serverInfo").begin_object();
   out.key("name").value("chunkls");
@@ -262,6 +294,23 @@ void LspServer::apply(const protocol::Settings& settings) {
     scheduler_.set_time_limit(std::chrono::milliseconds(*settings.parse_time_limit_ms));
     log_->info("parse time limit: {} ms", *settings.parse_time_limit_ms);
   }
+  WorkspaceOptions workspace = workspace_.options();
+  if (settings.index_enabled) workspace.enabled = *settings.index_enabled;
+  if (settings.index_exclude) workspace.indexer.walk.exclude_globs = *settings.index_exclude;
+  if (settings.index_max_file_size) {
+    workspace.indexer.walk.max_file_bytes =
+        static_cast<std::uint64_t>(*settings.index_max_file_size);
+  }
+  if (settings.index_cache_directory) {
+    workspace.in_memory = settings.index_cache_directory->empty();
+    workspace.indexer.cache_directory = *settings.index_cache_directory;
+  }
+  if (settings.index_workers)
+    workspace.indexer.workers = static_cast<unsigned>(*settings.index_workers);
+  if (settings.workspace_symbol_limit) {
+    workspace.symbol_limit = static_cast<std::size_t>(*settings.workspace_symbol_limit);
+  }
+  workspace_.configure(std::move(workspace));
   SourceCacheLimits limits = scheduler_.caches().limits();
   auto merge = [](const protocol::CacheLevelSettings& from, CacheLimits& into) {
     if (from.max_entries) into.max_entries = static_cast<std::uint64_t>(*from.max_entries);
@@ -283,6 +332,7 @@ void LspServer::apply(const protocol::Settings& settings) {
 void LspServer::shutdown(const RequestId& id, NoParams) {
   shutdown_requested_ = true;
   state_ = State::kShutDown;
+  workspace_.stop();
   reply(id, "null");
 }
 
@@ -320,15 +370,117 @@ void LspServer::wait_for_cancel(const RequestId& id, std::string uri) {
 }
 
 void LspServer::did_open(protocol::TextDocumentItem item) {
+  if (auto path = protocol::file_path_from_uri(item.uri)) workspace_.document_opened(*path);
   scheduler_.open(std::move(item));
 }
 
 void LspServer::did_change(protocol::DidChangeParams params) {
+  if (auto path = protocol::file_path_from_uri(params.uri)) workspace_.document_edited(*path);
   scheduler_.change(std::move(params));
 }
 
 void LspServer::did_close(std::string uri) {
+  if (auto path = protocol::file_path_from_uri(uri)) workspace_.document_closed(*path);
   scheduler_.close(uri);
+}
+
+void LspServer::did_save(std::string uri) {
+  if (auto path = protocol::file_path_from_uri(uri)) workspace_.document_saved(*path);
+}
+
+void LspServer::initialized(NoParams) {
+  workspace_.start(folders_, root_);
+}
+
+void LspServer::did_change_watched_files(std::vector<protocol::FileEvent> events) {
+  for (const protocol::FileEvent& event : events) {
+    const std::optional<std::string> path = protocol::file_path_from_uri(event.uri);
+    if (!path) continue;
+    if (event.type == protocol::FileChangeType::kDeleted) {
+      workspace_.file_deleted(*path);
+    } else {
+      workspace_.file_created_or_changed(*path);
+    }
+  }
+}
+
+void LspServer::did_change_workspace_folders(protocol::WorkspaceFoldersChange change) {
+  for (const protocol::WorkspaceFolder& folder : change.removed) {
+    if (auto path = protocol::file_path_from_uri(folder.uri)) workspace_.remove_folder(*path);
+  }
+  for (const protocol::WorkspaceFolder& folder : change.added) {
+    if (auto path = protocol::file_path_from_uri(folder.uri)) workspace_.add_folder(*path);
+  }
+}
+
+void LspServer::cancel_progress(std::string token) {
+  workspace_.cancel_progress(token);
+}
+
+void LspServer::workspace_symbol(const RequestId& id, std::string query) {
+  // Off the reader: a search over a large index takes milliseconds.
+  scheduler_.post([this, id, query = std::move(query), encoding = views_.encoding] {
+    try {
+      const std::vector<SymbolMatch> matches = workspace_.search(query);
+      std::string result;
+      {
+        const ScopedTimer timed(&monitor_, Stage::kSerialize, "workspace/symbol");
+        result = workspace_symbols_json(matches, encoding);
+      }
+      reply(id, result);
+    } catch (const std::exception& e) {
+      reply_error(id, ErrorCode::kInternalError, e.what());
+    }
+  });
+}
+
+void LspServer::reindex(const RequestId& id, NoParams) {
+  workspace_.reindex();
+  reply(id, "null");
+}
+
+void LspServer::notify(std::string_view method, std::string_view params_json) {
+  send(protocol::notification_body(method, params_json));
+}
+
+void LspServer::request(std::string_view method, std::string_view params_json,
+                        std::function<void(const ClientResponse&)> on_response) {
+  std::optional<RequestId> id;
+  {
+    const std::lock_guard lock(outgoing_mutex_);
+    id.emplace(fmt::format("chunkls-{}", next_outgoing_++));
+    outgoing_.emplace(*id, std::move(on_response));
+  }
+  send(protocol::request_body(*id, method, params_json));
+}
+
+void LspServer::handle_response(IncomingMessage& message) {
+  const std::string id = message.id()->to_string();
+  std::function<void(const ClientResponse&)> callback;
+  {
+    const std::lock_guard lock(outgoing_mutex_);
+    const auto it = outgoing_.find(*message.id());
+    if (it == outgoing_.end()) {
+      log_->debug("response from the client to {} ignored (not ours)", id);
+      return;
+    }
+    callback = std::move(it->second);
+    outgoing_.erase(it);
+  }
+  ClientResponse response;
+  std::optional<std::string> error;
+  try {
+    error = message.string_at("/error/message");
+    response.ok = !message.at("/error");
+  } catch (const RpcError& e) {
+    response.ok = false;
+    error = e.what();
+  }
+  if (!response.ok) {
+    response.error = error.value_or("an error without a message");
+    log_->info("the client answered {} with an error: {}", id, response.error);
+  }
+  callback(response);
 }
 
 void LspServer::cancel_request(RequestId id) {
@@ -400,7 +552,8 @@ void LspServer::stats(const RequestId& id, NoParams) {
                      .parsers = scheduler_.chunkers().stats(),
                      .memory = process_memory(),
                      .open_documents = open.count,
-                     .open_document_bytes = open.text_bytes};
+                     .open_document_bytes = open.text_bytes,
+                     .index = workspace_.stats()};
   reply(id, stats_json(report));
 }
 

@@ -2,8 +2,10 @@
 // JSON-RPC messages from a Transport, keeps the LSP lifecycle (initialize, shutdown,
 // exit), negotiates the position encoding and capabilities, reads each method's typed
 // params through a table of handlers, and hands document work to the
-// DocumentScheduler. It is the scheduler's Responder: answers and messages for the user
-// go out through it. What each request answers is views/document_views.h.
+// DocumentScheduler and workspace work (indexing, workspace/symbol) to the
+// WorkspaceService. It is the scheduler's Responder (answers, messages for the user) and
+// the workspace's ClientChannel (progress, requests to the client and their answers).
+// What each request answers is views/.
 //
 // Threads: run() is the reader; it parses and dispatches, and never waits for document
 // work. Workers answer through reply()/tell_user() (the Transport serializes writes).
@@ -35,6 +37,8 @@
 #include "server/scheduling/document_scheduler.h"
 #include "server/scheduling/responder.h"
 #include "server/views/document_views.h"
+#include "server/workspace/client_channel.h"
+#include "server/workspace/workspace_service.h"
 
 namespace chunkls {
 
@@ -49,9 +53,11 @@ struct ServerOptions {
   // `--trace FILE`: spans of requests, parses and chunk updates go there (null: none).
   // Outlives the server.
   TraceSink* trace = nullptr;
+  // The workspace indexer and workspace/symbol (settings index.* change it later).
+  WorkspaceOptions workspace;
 };
 
-class LspServer final : public Responder {
+class LspServer final : public Responder, public ClientChannel {
  public:
   LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
             ServerOptions options, std::shared_ptr<spdlog::logger> log);
@@ -72,6 +78,10 @@ class LspServer final : public Responder {
   void reply_error(const protocol::RequestId& id, protocol::ErrorCode code,
                    std::string_view message) override;
   void tell_user(protocol::MessageType type, std::string_view message, bool pop_up) override;
+  // ClientChannel.
+  void notify(std::string_view method, std::string_view params_json) override;
+  void request(std::string_view method, std::string_view params_json,
+               std::function<void(const ClientResponse&)> on_response) override;
 
  private:
   enum class State : std::uint8_t { kUninitialized, kInitialized, kShutDown, kExited };
@@ -107,6 +117,8 @@ class LspServer final : public Responder {
   void folding_range(const protocol::RequestId& id, std::string uri);
   void selection_range(const protocol::RequestId& id, protocol::SelectionRangeParams params);
   void stats(const protocol::RequestId& id, NoParams);
+  void workspace_symbol(const protocol::RequestId& id, std::string query);
+  void reindex(const protocol::RequestId& id, NoParams);
   void wait_for_cancel(const protocol::RequestId& id, std::string uri);  // test hook
   // Notifications.
   void did_open(protocol::TextDocumentItem item);
@@ -114,6 +126,12 @@ class LspServer final : public Responder {
   void did_close(std::string uri);
   void cancel_request(protocol::RequestId id);
   void did_change_configuration(protocol::Settings settings);
+  void initialized(NoParams);
+  void did_save(std::string uri);
+  void did_change_watched_files(std::vector<protocol::FileEvent> events);
+  void did_change_workspace_folders(protocol::WorkspaceFoldersChange change);
+  void cancel_progress(std::string token);
+  void handle_response(protocol::IncomingMessage& message);
   void nothing_to_do(NoParams) {}
   void pause_document(std::string uri);   // test hook
   void resume_document(std::string uri);  // test hook
@@ -143,6 +161,15 @@ class LspServer final : public Responder {
   State state_ = State::kUninitialized;
   bool shutdown_requested_ = false;
   ViewOptions views_;
+  // Reader-only: what initialize said about the workspace, for `initialized`.
+  std::vector<std::string> folders_;
+  std::optional<std::string> root_;
+  // Our requests to the client waiting for their answers (ids "chunkls-N").
+  std::mutex outgoing_mutex_;
+  std::uint64_t next_outgoing_ = 1;
+  std::map<protocol::RequestId, std::function<void(const ClientResponse&)>> outgoing_;
+  // Declared last: destroyed first, so its threads stop before what they use goes.
+  WorkspaceService workspace_;
 };
 
 }  // namespace chunkls

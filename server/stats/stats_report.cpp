@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "protocol/json_writer.h"
 #include "server/version.h"
 
@@ -43,6 +45,58 @@ void write_cache(protocol::JsonWriter& out, const CacheStats& s) {
   out.end_object();
 }
 
+void write_index(protocol::JsonWriter& out, const WorkspaceIndexStats& index) {
+  const auto number = [&](std::string_view key, std::uint64_t value) {
+    out.key(key).value(static_cast<std::int64_t>(value));
+  };
+  const IndexProgress& p = index.progress;
+  out.begin_object();
+  out.key("enabled").value(index.enabled);
+  out.key("roots").begin_array();
+  for (const std::string& root : index.roots)
+    out.value(root);
+  out.end_array();
+  out.key("idle").value(p.idle);
+  out.key("walking").value(p.walking);
+  number("found", p.found);
+  number("done", p.done);
+  number("unchanged", p.unchanged);
+  number("fromStore", p.stored);
+  number("parsed", p.parsed);
+  number("removed", p.removed);
+  number("bytes", p.bytes);
+  number("chunks", p.chunks);
+  number("warmFiles", p.warm_files);
+  // Stable keys, in IndexSkip's order.
+  static constexpr std::array<std::string_view, static_cast<std::size_t>(IndexSkip::kCount)>
+      kSkipKeys = {"ignored", "excluded",  "tooLarge", "notAFile",    "unreadable", "outsideRoot",
+                   "loop",    "fileLimit", "binary",   "unsupported", "failed"};
+  out.key("skipped").begin_object();
+  for (std::size_t i = 0; i < p.skipped.size(); ++i)
+    number(kSkipKeys[i], p.skipped[i]);
+  out.end_object();
+  out.key("symbols").begin_object();
+  number("files", index.symbols.files);
+  number("symbols", index.symbols.symbols);
+  number("memoryBytes", index.symbols.memory_bytes);
+  out.end_object();
+  out.key("stores").begin_array();
+  for (const StoreInfo& store : index.stores) {
+    out.begin_object();
+    out.key("location").value(store.location);
+    out.key("inMemory").value(store.in_memory);
+    if (!store.note.empty()) out.key("note").value(store.note);
+    number("files", store.files);
+    number("contents", store.contents);
+    number("chunks", store.chunks);
+    number("bytesOnDisk", store.bytes_on_disk);
+    number("transactions", store.transactions);
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+}
+
 std::string mib(std::uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
 }
@@ -59,6 +113,10 @@ std::string stats_json(const StatsReport& report) {
     out.key("open").value(static_cast<std::int64_t>(*report.open_documents));
     out.key("textBytes").value(static_cast<std::int64_t>(report.open_document_bytes));
     out.end_object();
+  }
+  if (report.index) {
+    out.key("index");
+    write_index(out, *report.index);
   }
   out.key("memory").begin_object();
   out.key("rssBytes").value(static_cast<std::int64_t>(report.memory.rss_bytes));
@@ -143,6 +201,17 @@ std::string stats_table(const StatsReport& report) {
   if (report.open_documents) {
     line(fmt::format("open documents: {} ({})", *report.open_documents,
                      mib(report.open_document_bytes)));
+  }
+  if (report.index) {
+    const WorkspaceIndexStats& index = *report.index;
+    line(fmt::format("symbols: {} in {} files ({})", index.symbols.symbols, index.symbols.files,
+                     mib(index.symbols.memory_bytes)));
+    for (const StoreInfo& store : index.stores) {
+      line(fmt::format("store: {}{}: {} files, {} contents, {} chunks, {} on disk", store.location,
+                       store.in_memory ? " (in memory)" : "", store.files, store.contents,
+                       store.chunks, mib(store.bytes_on_disk)));
+      if (!store.note.empty()) line(fmt::format("  {}", store.note));
+    }
   }
   line(fmt::format("time: {:.1f} ms", ms(report.monitor.uptime)));
   return out;

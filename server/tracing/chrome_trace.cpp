@@ -26,10 +26,6 @@ std::string quoted(std::string_view text) {
 
 }  // namespace
 
-void name_this_thread(const char* name) {
-  pthread_setname_np(pthread_self(), std::string(name).substr(0, 15).c_str());
-}
-
 ChromeTrace::ChromeTrace(const std::string& path, const Clock& clock)
     : file_(std::fopen(path.c_str(), "w")),
       origin_(clock.now()),

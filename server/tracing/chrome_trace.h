@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "engine/metrics/trace_sink.h"
+#include "engine/support/thread_name.h"  // name_this_thread: named threads in traces
 
 namespace chunkls {
 
@@ -47,8 +48,5 @@ class ChromeTrace final : public TraceSink {
   std::unordered_set<long> named_threads_;
   long pid_;
 };
-
-// Names the calling thread for traces and debuggers (at most 15 bytes are kept).
-void name_this_thread(const char* name);
 
 }  // namespace chunkls

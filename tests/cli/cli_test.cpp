@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "subprocess.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/deep_nesting.h"
 
 namespace chunkls {
@@ -20,21 +21,7 @@ using testing::run_process;
 const std::string kBinary = CHUNKLS_BINARY;
 const fs::path kSource = CHUNKLS_SOURCE_DIR;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("chunkls-cli-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  fs::path write(const std::string& name, const std::string& content) const {
-    std::ofstream(path_ / name, std::ios::binary) << content;
-    return path_ / name;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 constexpr const char* kPython = "class A:\n    def f(self):\n        pass\n\ndef g():\n    pass\n";
 

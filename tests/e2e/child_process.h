@@ -43,6 +43,7 @@ class ChildProcess {
   // running after `timeout`. Once known, the code is remembered.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   bool running();
+  pid_t pid() const { return pid_; }  // for signals (kill -9 tests)
 
   std::string stderr_text() const;
   // Waits until standard error holds a complete line containing `needle`; returns that

@@ -268,20 +268,4 @@ std::string file_uri(const fs::path& path) {
   return "file://" + fs::absolute(path).string();
 }
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "chunkls-e2e-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-fs::path TempDir::write(const std::string& name, const std::string& content) const {
-  std::ofstream(path_ / name, std::ios::binary) << content;
-  return path_ / name;
-}
-
 }  // namespace chunkls::e2e

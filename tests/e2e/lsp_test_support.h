@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lsp_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace chunkls::e2e {
 
@@ -119,17 +120,6 @@ std::string read_text_file(const std::filesystem::path& path);
 std::string file_uri(const std::filesystem::path& path);
 
 // A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path write(const std::string& name, const std::string& content) const;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = testing::TempDir;
 
 }  // namespace chunkls::e2e

@@ -50,7 +50,7 @@ std::string outline(const fs::path& file) {
   std::ostringstream out;
   ChunkOutput output(out, OutputFormat::kText, false, true);
   output.begin();
-  output.file({file.filename().string(), language->name(), text, &chunked});
+  output.file({file.filename().string(), language->name(), text, &chunked.chunks, &chunked.folds});
   output.end();
   return out.str();
 }

@@ -1,0 +1,138 @@
+// IndexProgressReporter with a recording ClientChannel (the seam it writes to): a token
+// is created before any $/progress, begin/report/end in order under it, percentages never
+// go back, a refused token means no progress for that stretch, a client without
+// work-done progress gets nothing, and cancel is recognised only for the live token.
+#include "server/workspace/index_progress_reporter.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace chunkls {
+namespace {
+
+using nlohmann::json;
+
+class RecordingChannel final : public ClientChannel {
+ public:
+  struct Sent {
+    std::string method;
+    json params;
+  };
+  void notify(std::string_view method, std::string_view params) override {
+    sent.push_back({std::string(method), json::parse(params)});
+  }
+  void request(std::string_view method, std::string_view params,
+               std::function<void(const ClientResponse&)> on_response) override {
+    sent.push_back({std::string(method), json::parse(params)});
+    pending.push_back(std::move(on_response));
+  }
+  // The client's answer to the oldest unanswered request.
+  void answer(bool ok) {
+    auto callback = std::move(pending.front());
+    pending.erase(pending.begin());
+    callback({.ok = ok, .error = ok ? "" : "refused"});
+  }
+  std::vector<std::string> kinds() const {
+    std::vector<std::string> out;
+    for (const Sent& s : sent) {
+      out.push_back(s.method == "$/progress" ? s.params["value"]["kind"].get<std::string>()
+                                             : s.method);
+    }
+    return out;
+  }
+  std::vector<Sent> sent;
+  std::vector<std::function<void(const ClientResponse&)>> pending;
+};
+
+IndexProgress busy(std::uint64_t done, std::uint64_t found) {
+  IndexProgress p;
+  p.idle = false;
+  p.done = done;
+  p.found = found;
+  return p;
+}
+
+IndexProgress idle(std::uint64_t done) {
+  IndexProgress p;
+  p.idle = true;
+  p.done = done;
+  p.found = done;
+  return p;
+}
+
+TEST(IndexProgressReporter, TokenFirstThenBeginReportsAndEnd) {
+  RecordingChannel client;
+  IndexProgressReporter reporter(client, /*supported=*/true);
+  reporter.update(busy(0, 10));
+  reporter.update(busy(2, 10));  // before the client answered: nothing under the token yet
+  ASSERT_EQ(client.kinds(), (std::vector<std::string>{"window/workDoneProgress/create"}));
+  const json token = client.sent[0].params["token"];
+  client.answer(true);
+  reporter.update(busy(5, 10));
+  reporter.update(busy(4, 20));  // more found: the percentage does not go back
+  reporter.update(idle(20));
+  EXPECT_EQ(client.kinds(), (std::vector<std::string>{"window/workDoneProgress/create", "begin",
+                                                      "report", "report", "end"}));
+  std::int64_t last = -1;
+  for (const auto& s : client.sent) {
+    if (s.method != "$/progress") continue;
+    EXPECT_EQ(s.params["token"], token);
+    if (s.params["value"].contains("percentage")) {
+      EXPECT_GE(s.params["value"]["percentage"].get<std::int64_t>(), last);
+      last = s.params["value"]["percentage"];
+    }
+  }
+  EXPECT_EQ(client.sent[1].params["value"]["cancellable"], true);
+  EXPECT_EQ(client.sent[4].params["value"]["message"], "indexed 20 files");
+  // The next stretch gets a new token.
+  reporter.update(busy(0, 1));
+  EXPECT_EQ(client.sent.back().method, "window/workDoneProgress/create");
+  EXPECT_NE(client.sent.back().params["token"], token);
+}
+
+TEST(IndexProgressReporter, AStretchThatEndsBeforeTheTokenStillBeginsAndEnds) {
+  RecordingChannel client;
+  IndexProgressReporter reporter(client, true);
+  reporter.update(busy(0, 3));
+  reporter.update(idle(3));
+  client.answer(true);
+  EXPECT_EQ(client.kinds(),
+            (std::vector<std::string>{"window/workDoneProgress/create", "begin", "end"}));
+}
+
+TEST(IndexProgressReporter, ARefusedTokenMeansNoProgressForThatStretch) {
+  RecordingChannel client;
+  IndexProgressReporter reporter(client, true);
+  reporter.update(busy(0, 3));
+  client.answer(false);
+  reporter.update(busy(1, 3));
+  reporter.update(idle(3));
+  EXPECT_EQ(client.kinds(), (std::vector<std::string>{"window/workDoneProgress/create"}));
+  reporter.update(busy(0, 1));  // a later stretch asks again
+  EXPECT_EQ(client.kinds().size(), 2u);
+}
+
+TEST(IndexProgressReporter, NothingForAClientWithoutWorkDoneProgress) {
+  RecordingChannel client;
+  IndexProgressReporter reporter(client, /*supported=*/false);
+  reporter.update(busy(0, 3));
+  reporter.update(idle(3));
+  EXPECT_TRUE(client.sent.empty());
+}
+
+TEST(IndexProgressReporter, OnlyTheLiveTokenIsCancellable) {
+  RecordingChannel client;
+  IndexProgressReporter reporter(client, true);
+  reporter.update(busy(0, 3));
+  const std::string token = client.sent[0].params["token"];
+  EXPECT_FALSE(reporter.is_current(token));  // not accepted yet
+  client.answer(true);
+  EXPECT_TRUE(reporter.is_current(token));
+  EXPECT_FALSE(reporter.is_current("someone-else"));
+  reporter.update(idle(3));
+  EXPECT_FALSE(reporter.is_current(token));
+}
+
+}  // namespace
+}  // namespace chunkls
