@@ -145,7 +145,9 @@ def bench_tree(args, tree):
     parse_s, parse_out = median_of(args.reps, [parse_tree, tree, "--jobs", jobs])
     parse_bytes = int(re.search(r"(\d+) bytes", parse_out).group(1))
     index_s, index_out = median_of(args.reps, [chunkls, "index", tree, "--no-cache", "--jobs", jobs, "--quiet"])
-    ctags_s, _ = median_of(args.reps, ["ctags", "-R", "-f", "/dev/null", tree])
+    tags = tempfile.NamedTemporaryFile(prefix="chunkls-bench-tags-", delete=False).name
+    ctags_s, _ = median_of(args.reps, ["ctags", "-R", "-f", tags, tree])
+    os.unlink(tags)
     indexed_bytes = re.search(r"bytes ([\d.]+) MB", index_out).group(1)
     print(f"raw parse ({jobs} threads): {parse_s:.2f} s, {parse_bytes / 1e6 / parse_s:.1f} MB/s")
     print(f"chunkls index --no-cache ({jobs} threads): {index_s:.2f} s, "
