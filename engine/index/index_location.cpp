@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "engine/index/symbol_index.h"
 #include "engine/store/sqlite_index_store.h"
 
 namespace chunkls {
@@ -33,7 +34,8 @@ std::string store_versions(const LanguageRegistry& registry) {
   std::vector<const Language*> languages = registry.languages();
   std::sort(languages.begin(), languages.end(),
             [](const Language* a, const Language* b) { return a->name() < b->name(); });
-  std::string out = fmt::format("schema {}", kStoreSchemaVersion);
+  std::string out =
+      fmt::format("schema {}; symbols {}", kStoreSchemaVersion, SymbolIndex::kEncodingVersion);
   for (const Language* language : languages) {
     out += fmt::format("; {} {:016x}", language->name(), language->identity());
   }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "engine/cache/heap_bytes.h"
@@ -604,12 +605,14 @@ struct SymbolIndex::FileSymbols : FileBlock {
   std::size_t first_key = kUnplaced;  // in words: keys_[first_key] is the first word
 };
 
-namespace {
-
-struct BuiltFile {
+struct SymbolIndex::BuiltFile {
   FileBlock block;
   std::vector<std::uint64_t> keys;
 };
+
+namespace {
+
+using BuiltFile = SymbolIndex::BuiltFile;
 
 // Built before the index's lock is taken. Parent links that do not point back to an
 // earlier chunk are broken: such a chunk is filed at top level.
@@ -655,13 +658,137 @@ BuiltFile make_file(std::string_view path, const std::vector<Chunk>& chunks) {
   return out;
 }
 
+// The stored form (SymbolIndex::encode): a varint count, then per symbol the varint
+// back to its parent (0: top level), the kind's byte, the name's length as a varint, the
+// name, and the twelve position varints of the arena. Unlike the arena it holds every
+// length, so it reads without the keys.
+constexpr std::size_t kPositionFields = 12;
+constexpr std::size_t kMaxVarintBytes = 5;
+
+struct EncodedSymbol {
+  std::uint32_t back = 0;
+  char kind = 0;
+  std::string_view name;
+  std::string_view positions;  // the twelve varints as they are
+};
+
+// get_varint for bytes nobody vouches for: false past `end` or past 32 bits.
+bool read_varint(const char*& at, const char* end, std::uint32_t& out) {
+  out = 0;
+  for (std::size_t i = 0; i < kMaxVarintBytes && at < end; ++i) {
+    const auto byte = static_cast<unsigned char>(*at++);
+    if (i == kMaxVarintBytes - 1 && byte > 0x0F) return false;
+    out |= static_cast<std::uint32_t>(byte & 0x7F) << (7 * i);
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// Symbol `index` at `at`; false when malformed.
+bool read_encoded(const char*& at, const char* end, std::size_t index, EncodedSymbol& out) {
+  std::uint32_t length = 0;
+  if (!read_varint(at, end, out.back) || out.back > index || at == end) return false;
+  out.kind = *at++;
+  if (static_cast<unsigned char>(out.kind) > static_cast<unsigned char>(ChunkKind::kKey)) {
+    return false;
+  }
+  if (!read_varint(at, end, length) || length == 0 || length > end - at) return false;
+  out.name = {at, length};
+  at += length;
+  const char* const positions = at;
+  for (std::size_t i = 0; i < kPositionFields; ++i) {
+    std::uint32_t ignored = 0;
+    if (!read_varint(at, end, ignored)) return false;
+  }
+  out.positions = {positions, static_cast<std::size_t>(at - positions)};
+  return true;
+}
+
+std::size_t arena_bytes_of(const EncodedSymbol& symbol) {
+  return varint_bytes(symbol.back) + 1 +
+         (symbol.name.size() >= 255 ? varint_bytes(static_cast<std::uint32_t>(symbol.name.size()))
+                                    : 0) +
+         symbol.name.size() + symbol.positions.size();
+}
+
+// Two passes over checked bytes: the sizes, then the block and its keys.
+std::optional<BuiltFile> decode_file(std::string_view path, std::string_view encoded) {
+  const char* at = encoded.data();
+  const char* const end = at + encoded.size();
+  std::uint32_t count = 0;
+  if (!read_varint(at, end, count) || count > encoded.size()) return std::nullopt;
+  const char* const first = at;
+  std::size_t arena_bytes = 0;
+  EncodedSymbol symbol;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!read_encoded(at, end, i, symbol)) return std::nullopt;
+    arena_bytes += arena_bytes_of(symbol);
+  }
+  if (at != end || arena_bytes > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  BuiltFile out{FileBlock(path, count, arena_bytes), {}};
+  out.keys.reserve(2 * std::size_t{count});
+  char* const arena = out.block.arena();
+  char* put = arena;
+  at = first;
+  for (std::size_t i = 0; i < count; ++i) {
+    read_encoded(at, end, i, symbol);
+    out.keys.push_back(word_of(symbol.name, symbol.back != 0));
+    out.keys.push_back(ref_of(symbol.name, static_cast<std::uint32_t>(put - arena)));
+    put = put_varint(put, symbol.back);
+    *put++ = symbol.kind;
+    if (symbol.name.size() >= 255) {
+      put = put_varint(put, static_cast<std::uint32_t>(symbol.name.size()));
+    }
+    put = std::copy(symbol.name.begin(), symbol.name.end(), put);
+    put = std::copy(symbol.positions.begin(), symbol.positions.end(), put);
+  }
+  return out;
+}
+
 }  // namespace
 
 SymbolIndex::SymbolIndex() = default;
 SymbolIndex::~SymbolIndex() = default;
 
 void SymbolIndex::replace(const std::string& path, const std::vector<Chunk>& chunks) {
-  BuiltFile built = make_file(path, chunks);
+  install(path, make_file(path, chunks));
+}
+
+std::string SymbolIndex::encode(const std::vector<Chunk>& chunks) {
+  // The file's records as make_file() lays them out, each with its name's length.
+  const BuiltFile built = make_file({}, chunks);
+  std::string out;
+  out.reserve(kMaxVarintBytes + built.block.size() * 2 + 64);
+  char varint[kMaxVarintBytes];
+  const auto put = [&](std::uint32_t value) {
+    out.append(varint, static_cast<std::size_t>(put_varint(varint, value) - varint));
+  };
+  put(static_cast<std::uint32_t>(built.block.size()));
+  const FileView file(built.block, built.keys.data());
+  for (std::size_t i = 0; i < file.size(); ++i) {
+    const Record record = file.record(i);
+    put(record.parent < 0
+            ? 0
+            : static_cast<std::uint32_t>(i - static_cast<std::size_t>(record.parent)));
+    out += static_cast<char>(record.kind);
+    put(static_cast<std::uint32_t>(record.name.size()));
+    out += record.name;
+    const char* end = record.positions;
+    for (std::size_t field = 0; field < kPositionFields; ++field)
+      get_varint(end);
+    out.append(record.positions, end);
+  }
+  return out;
+}
+
+bool SymbolIndex::replace_encoded(const std::string& path, std::string_view encoded) {
+  std::optional<BuiltFile> built = decode_file(path, encoded);
+  if (!built) return false;
+  install(path, std::move(*built));
+  return true;
+}
+
+void SymbolIndex::install(const std::string& path, BuiltFile built) {
   FileSymbols file(std::move(built.block));
   FileSymbols old;  // freed after the lock
   const std::unique_lock lock(mutex_);

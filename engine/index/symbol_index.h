@@ -73,6 +73,17 @@ class SymbolIndex {
   // kept; a parent link that does not point back to an earlier chunk files the chunk at
   // top level). Replaces what the file had.
   void replace(const std::string& path, const std::vector<Chunk>& chunks);
+  // The symbols of `chunks` as bytes for a store to keep (StoredChunking::symbols), so a
+  // warm start loads them with replace_encoded() without reading chunks back.
+  static std::string encode(const std::vector<Chunk>& chunks);
+  // replace(path, chunks) from encode(chunks). False, and nothing changes, when `encoded`
+  // is malformed (a damaged store): it is checked, never trusted.
+  bool replace_encoded(const std::string& path, std::string_view encoded);
+  // Changes whenever encode()'s format does: part of the stores' versions.
+  static constexpr int kEncodingVersion = 1;
+
+  // A file's symbols built outside the lock (symbol_index.cpp's).
+  struct BuiltFile;
   void remove(const std::string& path);
   void clear();
   bool contains(const std::string& path) const;
@@ -84,6 +95,7 @@ class SymbolIndex {
   // One file's symbols but their keys (symbol_index.cpp): one block with its path and
   // each symbol's record (parent, kind, name, positions).
   struct FileSymbols;
+  void install(const std::string& path, BuiltFile built);
   std::vector<SymbolMatch> search_empty(const SymbolSearch& search) const;
   std::size_t position_of(std::string_view path) const;
   std::vector<std::size_t> preferred_positions(const std::vector<std::string>& paths) const;

@@ -113,6 +113,7 @@ bool racy(const FileStamp& stamp) {
 
 std::shared_ptr<const StoredChunking> stored_chunking(ChunkedText&& chunked) {
   auto out = std::make_shared<StoredChunking>();
+  out->symbols = SymbolIndex::encode(chunked.chunks);
   out->chunks = std::move(chunked.chunks);
   out->folds = std::move(chunked.folds);
   out->omitted_too_deep = chunked.omitted_too_deep;
@@ -541,20 +542,20 @@ void WorkspaceIndexer::warm_start(Root& root, std::stop_token stop) {
       std::ofstream(directory / kStoreRootFileName, std::ios::trunc) << root.path << '\n';
     }
   }
+  // The files' stamps and, for search, their symbols straight from the store: search
+  // answers before the walk ends. A file whose symbols do not read is not known: the
+  // walk indexes it again.
   std::unordered_map<std::string, Root::Known> stored;
-  for (StoredFile& file : store->files()) {
-    std::string path = file.path;
-    stored.emplace(std::move(path), Root::Known{std::move(file), 0});
-  }
-  // Symbols straight from the store: search answers before the walk ends.
-  store->scan([&](const StoredFile& file, std::vector<Chunk>&& chunks) {
-    if (stop.stop_requested()) return false;
-    if (const auto it = stored.find(file.path); it != stored.end()) {
-      it->second.chunks = chunks.size();
-    }
-    if (services_.symbols) services_.symbols->replace(file.path, chunks);
-    return true;
-  });
+  store->scan(
+      [&](const StoredFile& file, StoredSummary&& summary) {
+        if (stop.stop_requested()) return false;
+        if (services_.symbols && !services_.symbols->replace_encoded(file.path, summary.symbols)) {
+          return true;
+        }
+        stored.emplace(file.path, Root::Known{file, summary.chunks});
+        return true;
+      },
+      services_.symbols != nullptr);
   {
     const std::lock_guard lock(root.mutex);
     root.store = std::move(store);
@@ -765,7 +766,9 @@ void WorkspaceIndexer::index_file(const IndexItem& item, std::stop_token stop) {
                   .stamp = read.stamp.value_or(FileStamp{}),
                   .key = key,
                   .language = language->name()};
-  if (services_.symbols) services_.symbols->replace(path, chunking->chunks);
+  if (services_.symbols && !services_.symbols->replace_encoded(path, chunking->symbols)) {
+    services_.symbols->replace(path, chunking->chunks);  // a content stored with bad symbols
+  }
   {
     const std::lock_guard lock(root->mutex);
     if (root->store) root->store->put(file, chunking);

@@ -45,7 +45,16 @@ struct StoredChunking {
   std::vector<Fold> folds;
   std::uint64_t omitted_too_deep = 0;
   std::uint64_t omitted_over_the_count = 0;
+  // The chunks' symbols as the indexer encodes them (SymbolIndex::encode), kept as bytes:
+  // a warm start reads these instead of the chunks.
+  std::string symbols;
   friend bool operator==(const StoredChunking&, const StoredChunking&) = default;
+};
+
+// What a warm start needs of a stored file's content.
+struct StoredSummary {
+  std::uint64_t chunks = 0;
+  std::string symbols;  // StoredChunking::symbols; empty unless asked for
 };
 
 // What the store is and holds (for `chunkls cache info` and chunkls/stats).
@@ -71,13 +80,13 @@ class IndexStore {
   virtual std::optional<StoredFile> file(const std::string& path) = 0;
   // The chunking of a content, if stored (with details).
   virtual std::optional<StoredChunking> chunking(const ContentKey& key) = 0;
-  // Every stored file with its chunks, by path: what a warm start loads into the symbol
-  // index. Without details (Chunk::detail empty) unless `with_details`. Returning false
-  // from `visit` stops the scan. `visit` runs without the store's locks (it may call the
-  // store); each file comes with its chunks from one snapshot, and files written during
+  // Every stored file with its content's summary, by path: what a warm start loads (the
+  // symbols only when `with_symbols`; a chunk's rows are not read). Returning false from
+  // `visit` stops the scan. `visit` runs without the store's locks (it may call the
+  // store); each file comes with its summary from one snapshot, and files written during
   // the scan may or may not be visited.
-  virtual void scan(const std::function<bool(const StoredFile&, std::vector<Chunk>&&)>& visit,
-                    bool with_details = false) = 0;
+  virtual void scan(const std::function<bool(const StoredFile&, StoredSummary&&)>& visit,
+                    bool with_symbols) = 0;
 
   // Queued for the writer: the file's row now names `chunking`'s content (stored once per
   // content key: when the key is stored already, `chunking` is not written; a null one

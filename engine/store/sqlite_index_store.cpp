@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -42,10 +43,10 @@ static_assert(static_cast<int>(FoldKind::kRegion) == 3, "FoldKind changed: bump 
 // crash loses) small.
 constexpr std::size_t kBatchOps = 500;
 constexpr std::chrono::milliseconds kBatchTime{64};
-// scan() reads this many files (or about this many chunks) under the read lock, then
-// hands them to the visitor without it, so the visitor may use the store.
-constexpr std::size_t kScanPageFiles = 256;
-constexpr std::size_t kScanPageChunks = std::size_t{1} << 15;
+// scan() reads this many files (or about this many bytes of symbols) under the read
+// lock, then hands them to the visitor without it, so the visitor may use the store.
+constexpr std::size_t kScanPageFiles = 1024;
+constexpr std::size_t kScanPageBytes = std::size_t{1} << 20;
 // A packed Fold: six little-endian uint32 and the kind's byte.
 constexpr std::size_t kFoldBytes = 6 * 4 + 1;
 constexpr std::size_t kKeyBytes = 3 * 8;
@@ -244,7 +245,7 @@ std::string schema_sql() {
          "CREATE INDEX IF NOT EXISTS files_by_content ON files(content);\n"
          "CREATE TABLE IF NOT EXISTS contents(id INTEGER PRIMARY KEY, hash BLOB NOT NULL "
          "UNIQUE, folds BLOB NOT NULL, omitted_deep INTEGER NOT NULL, omitted_count INTEGER "
-         "NOT NULL);\n" +
+         "NOT NULL, chunk_count INTEGER NOT NULL, symbols BLOB NOT NULL);\n" +
          chunk_table;
 }
 
@@ -255,10 +256,18 @@ std::string parameters(int count) {
   return out;
 }
 
-// The file columns every file query selects, then contents.id.
-constexpr const char* kFileSelect =
+// The file columns every file query selects, then contents.id and chunk_count; a scan
+// with symbols adds contents.symbols (kSymbolsColumn).
+constexpr const char* kFileColumns =
     "SELECT files.path, files.size, files.mtime_ns, files.inode, files.language, "
-    "contents.hash, contents.id FROM files JOIN contents ON contents.id = files.content";
+    "contents.hash, contents.id, contents.chunk_count";
+constexpr const char* kFileJoin = " FROM files JOIN contents ON contents.id = files.content";
+constexpr int kChunkCountColumn = 7;
+constexpr int kSymbolsColumn = 8;
+
+std::string file_select(bool with_symbols, const char* rest) {
+  return std::string(kFileColumns) + (with_symbols ? ", contents.symbols" : "") + kFileJoin + rest;
+}
 
 // What the database holds before this store uses it.
 struct Existing {
@@ -422,9 +431,26 @@ std::optional<std::string> quick_check_problem(sqlite3* db) {
   return "quick_check: " + found;
 }
 
+// Beside the database: a store that met damage while in use leaves this, and the next
+// open rebuilds it.
+fs::path damage_marker(const fs::path& database) {
+  fs::path out = database;
+  out += ".damaged";
+  return out;
+}
+
+bool file_exists(const fs::path& file) {
+  std::error_code ec;
+  return fs::exists(file, ec);
+}
+
+// `check`: run PRAGMA quick_check, which reads the whole database (0.4 s a million
+// chunks). Only after an unclean close: a WAL left behind (a killed process, a crash, or
+// another process using the store) or a machine that went down mid-write. A store closed
+// cleanly is trusted, and damage found later marks it (damage_marker).
 std::variant<Opened, OpenFailure> open_on_disk(const fs::path& database,
                                                const std::string& versions,
-                                               std::chrono::milliseconds busy_timeout) {
+                                               std::chrono::milliseconds busy_timeout, bool check) {
   try {
     const std::string name = database.string();
     Opened out;
@@ -437,7 +463,9 @@ std::variant<Opened, OpenFailure> open_on_disk(const fs::path& database,
     if (first_value(db, "PRAGMA journal_mode=WAL") != "wal")
       return OpenFailure{Trouble::kUnavailable, "cannot use a write-ahead log"};
     exec(db, "PRAGMA synchronous=NORMAL");
-    if (auto problem = quick_check_problem(db)) return OpenFailure{Trouble::kCorrupt, *problem};
+    if (auto problem = check ? quick_check_problem(db) : std::nullopt) {
+      return OpenFailure{Trouble::kCorrupt, *problem};
+    }
     out.rebuilt = prepare_schema(db, versions);
     // A big batch spills less; a checkpointed WAL shrinks back to this size.
     exec(db, "PRAGMA cache_size=-16384");
@@ -453,7 +481,7 @@ std::variant<Opened, OpenFailure> open_on_disk(const fs::path& database,
 
 // Deletes a corrupt database and its journals; the error when one stays.
 std::optional<std::string> remove_database(const fs::path& database) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".damaged"}) {
     fs::path file = database;
     file += suffix;
     std::error_code ec;
@@ -500,8 +528,8 @@ struct Writes {
         commit(db, "COMMIT"),
         find_content(db, "SELECT id FROM contents WHERE hash = ?1"),
         insert_content(db,
-                       "INSERT INTO contents(hash, folds, omitted_deep, omitted_count) "
-                       "VALUES(?1, ?2, ?3, ?4)"),
+                       "INSERT INTO contents(hash, folds, omitted_deep, omitted_count, "
+                       "chunk_count, symbols) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"),
         insert_chunk(db, "INSERT INTO chunks(content, ordinal, " + chunk_columns(true) +
                              ") VALUES(" + parameters(2 + kChunkDetailColumn + 1) + ")"),
         file_content(db, "SELECT content FROM files WHERE path = ?1"),
@@ -525,10 +553,14 @@ struct Writes {
 // The readers' statements.
 struct Reads {
   explicit Reads(sqlite3* db)
-      : files(db, std::string(kFileSelect) + " ORDER BY files.path"),
-        file(db, std::string(kFileSelect) + " WHERE files.path = ?1"),
-        scan_after(db, std::string(kFileSelect) + " WHERE files.path > ?1 ORDER BY files.path"),
-        content(db, "SELECT id, folds, omitted_deep, omitted_count FROM contents WHERE hash = ?1"),
+      : files(db, file_select(false, " ORDER BY files.path")),
+        file(db, file_select(false, " WHERE files.path = ?1")),
+        scan_after(db, file_select(false, " WHERE files.path > ?1 ORDER BY files.path")),
+        symbols(db, file_select(true, " ORDER BY files.path")),
+        symbols_after(db, file_select(true, " WHERE files.path > ?1 ORDER BY files.path")),
+        content(db,
+                "SELECT id, folds, omitted_deep, omitted_count, symbols FROM contents WHERE "
+                "hash = ?1"),
         chunks(db, "SELECT " + chunk_columns(false) +
                        " FROM chunks WHERE content = ?1 ORDER BY ordinal"),
         chunks_with_details(db, "SELECT " + chunk_columns(true) +
@@ -536,7 +568,8 @@ struct Reads {
         counts(db,
                "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM contents), "
                "(SELECT count(*) FROM chunks)") {}
-  Statement files, file, scan_after, content, chunks, chunks_with_details, counts;
+  Statement files, file, scan_after, symbols, symbols_after, content, chunks, chunks_with_details,
+      counts;
 };
 
 StoredFile file_row(const Statement& s) {
@@ -650,21 +683,22 @@ class SqliteIndexStore final : public IndexStore {
       out.folds = decode_folds(content.blob(1));
       out.omitted_too_deep = content.u64(2);
       out.omitted_over_the_count = content.u64(3);
+      out.symbols = content.blob(4);
       out.chunks = read_chunks(content.i64(0), true);
       return out;
     });
   }
 
-  void scan(const std::function<bool(const StoredFile&, std::vector<Chunk>&&)>& visit,
-            bool with_details) override {
+  void scan(const std::function<bool(const StoredFile&, StoredSummary&&)>& visit,
+            bool with_symbols) override {
     std::optional<std::string> after;
     for (;;) {
       std::vector<ScannedFile> page =
-          reading("the index", [&] { return scan_page(after, with_details); });
+          reading("the index", [&] { return scan_page(after, with_symbols); });
       if (page.empty()) return;
       after = page.back().file.path;
       for (ScannedFile& scanned : page) {
-        if (!visit(scanned.file, std::move(scanned.chunks))) return;
+        if (!visit(scanned.file, std::move(scanned.summary))) return;
       }
     }
   }
@@ -716,7 +750,7 @@ class SqliteIndexStore final : public IndexStore {
  private:
   struct ScannedFile {
     StoredFile file;
-    std::vector<Chunk> chunks;
+    StoredSummary summary;
   };
 
   Database& read_db() { return reader_db_ ? *reader_db_ : writer_db_; }
@@ -738,21 +772,39 @@ class SqliteIndexStore final : public IndexStore {
       return read();
     } catch (const std::exception& e) {
       say("reading " + std::string(what) + " failed: " + e.what());
+      note_damage(e);
       return {};
     }
   }
 
-  // Under the read lock. All of a page comes from one snapshot: the file query keeps
-  // its read transaction while the chunk queries run.
-  std::vector<ScannedFile> scan_page(const std::optional<std::string>& after, bool with_details) {
-    Statement& files = after ? reads_.scan_after : reads_.files;
+  // Damage found in use (SQLite's, or rows that make no sense): the store goes on with
+  // what still reads, and the next open rebuilds it.
+  void note_damage(const std::exception& e) noexcept {
+    const auto* error = dynamic_cast<const SqliteError*>(&e);
+    if (in_memory_ || error == nullptr ||
+        (error->code() != SQLITE_CORRUPT && error->code() != SQLITE_NOTADB) ||
+        damaged_.exchange(true)) {
+      return;
+    }
+    try {
+      std::ofstream(damage_marker(location_)) << "damaged: " << e.what() << '\n';
+      say("it is damaged and is rebuilt at the next start");
+    } catch (...) {  // cannot even say so: the damage is found again next time
+    }
+  }
+
+  // Under the read lock: one query, one snapshot per page.
+  std::vector<ScannedFile> scan_page(const std::optional<std::string>& after, bool with_symbols) {
+    Statement& files = with_symbols ? (after ? reads_.symbols_after : reads_.symbols)
+                                    : (after ? reads_.scan_after : reads_.files);
     const auto reset = files.use();
     if (after) files.bind_text(1, *after);
     std::vector<ScannedFile> page;
-    std::size_t chunks = 0;
-    while (page.size() < kScanPageFiles && chunks < kScanPageChunks && files.step()) {
-      ScannedFile scanned{file_row(files), read_chunks(files.i64(6), with_details)};
-      chunks += scanned.chunks.size();
+    std::size_t bytes = 0;
+    while (page.size() < kScanPageFiles && bytes < kScanPageBytes && files.step()) {
+      ScannedFile scanned{file_row(files), {.chunks = files.u64(kChunkCountColumn)}};
+      if (with_symbols) scanned.summary.symbols = files.blob(kSymbolsColumn);
+      bytes += scanned.summary.symbols.size();
       page.push_back(std::move(scanned));
     }
     return page;
@@ -842,6 +894,7 @@ class SqliteIndexStore final : public IndexStore {
       ++transactions_;
     } catch (const std::exception& e) {
       roll_back(db.db.get());
+      note_damage(e);
       // A transaction that could not begin (a lock held past the busy timeout) still
       // consumes operations, so neither flush() nor the destructor waits for ever.
       if (taken == 0) taken = drop(kBatchOps, written);
@@ -936,6 +989,8 @@ class SqliteIndexStore final : public IndexStore {
       insert.bind_blob(2, folds);
       insert.bind(3, chunking.omitted_too_deep);
       insert.bind(4, chunking.omitted_over_the_count);
+      insert.bind(5, static_cast<std::uint64_t>(chunking.chunks.size()));
+      insert.bind_blob(6, chunking.symbols);
       insert.finish();
     }
     const std::int64_t content = sqlite3_last_insert_rowid(writer_db_.db.get());
@@ -1015,6 +1070,7 @@ class SqliteIndexStore final : public IndexStore {
   std::unordered_map<ContentKey, Pending, ContentKeyHash> pending_contents_;
 
   std::atomic<std::uint64_t> transactions_{0};
+  std::atomic<bool> damaged_{false};  // the damage marker is written
   std::uint64_t failed_batches_ = 0;  // in a row; the writer thread's
   std::thread writer_;                // last: started once everything above exists
 };
@@ -1047,14 +1103,21 @@ std::unique_ptr<IndexStore> open_sqlite_store(const std::filesystem::path& datab
     if (!directory.empty()) fs::create_directories(directory, ec);
     std::variant<Opened, OpenFailure> opened = OpenFailure{
         Trouble::kUnavailable, "cannot create " + directory.string() + ": " + ec.message()};
-    if (!ec) opened = open_on_disk(database, versions, busy_timeout);
+    if (ec) {
+    } else if (file_exists(damage_marker(database))) {
+      opened = OpenFailure{Trouble::kCorrupt, "damage was found while it was in use"};
+    } else {
+      fs::path wal = database;
+      wal += "-wal";
+      opened = open_on_disk(database, versions, busy_timeout, file_exists(wal));
+    }
     if (const auto* failure = std::get_if<OpenFailure>(&opened);
         failure != nullptr && failure->trouble == Trouble::kCorrupt) {
       note = "rebuilt: the database was corrupt (" + failure->what + ")";
       if (auto left = remove_database(database)) {
         opened = OpenFailure{Trouble::kUnavailable, *left};
       } else {
-        opened = open_on_disk(database, versions, busy_timeout);
+        opened = open_on_disk(database, versions, busy_timeout, false);
       }
     }
     if (auto* ok = std::get_if<Opened>(&opened)) {

@@ -5,19 +5,22 @@
 //                                                 grammar and query set ("versions")
 //   files(path TEXT PRIMARY KEY, size, mtime_ns, inode, content INTEGER, language)
 //   contents(id INTEGER PRIMARY KEY, hash BLOB UNIQUE, folds BLOB, omitted_deep,
-//            omitted_count)                       hash = the 24 bytes of a ContentKey
+//            omitted_count, chunk_count, symbols BLOB)
+//                                                 hash = the 24 bytes of a ContentKey;
+//                                                 symbols = SymbolIndex::encode's bytes
 //   chunks(content, ordinal, id, kind, name, parent, depth, content_hash,
 //          range/definition/selection bytes and points, detail,
 //          PRIMARY KEY(content, ordinal)) WITHOUT ROWID
-//                                                 detail last: a scan without details
-//                                                 never reads it
+//                                                 detail last: a read without details
+//                                                 never touches it
 // uint64 ids and hashes are stored as the int64 of the same bits, kinds as their
 // numbers, a ContentKey as 24 bytes (low, high, language; little-endian), folds packed
 // in one blob per content (25 bytes each).
 //
 // Opening never throws (short of memory) and never crashes: a database whose meta rows
 // do not match `versions` (another schema, grammar or query) is discarded and rebuilt; a
-// corrupt one (not a database, failed PRAGMA quick_check) is deleted and rebuilt; a
+// corrupt one (not a database; PRAGMA quick_check fails, which runs only after an unclean
+// close; damage met while in use, which leaves a marker file) is deleted and rebuilt; a
 // directory that cannot be written, or a database that stays locked past `busy_timeout`
 // (its writer lock included: opening takes it once to know it can write), makes the store
 // run in memory. Each of these is said once through `log` and in StoreInfo::note.
@@ -30,7 +33,8 @@
 // batch being written (in memory a batch does not wait for more operations). The
 // destructor commits what is queued, then stops the writer. A failed batch is rolled
 // back and logged. A process killed at any point leaves a consistent database (SQLite's
-// WAL journaling): at worst the last batch is missing and is indexed again. `log` is
+// WAL journaling): at worst the last batch is missing and is indexed again. A warm start
+// reads the files and contents tables only (scan), never the chunk rows. `log` is
 // called from the writer thread and from any thread whose read fails.
 #pragma once
 
@@ -47,7 +51,7 @@ namespace chunkls {
 
 // Bumped whenever the tables or their meaning change (the numbering of ChunkKind and
 // FoldKind included): an older store is discarded.
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 // How long opening and each write batch wait for a lock another process holds.
 inline constexpr std::chrono::milliseconds kStoreBusyTimeout{2000};

@@ -1,5 +1,6 @@
 #include "engine/index/symbol_index.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -298,6 +299,82 @@ TEST(SymbolIndexTest, PositionsAndKindsRoundTrip) {
   EXPECT_EQ(found[0].selection, chunk.selection);
   EXPECT_EQ(found[0].kind, ChunkKind::kKey);
   EXPECT_EQ(found[0].path, "/w/a.json");
+}
+
+// Everything a search can say of every symbol, in a fixed order.
+std::vector<std::string> everything(const SymbolIndex& index) {
+  std::vector<std::string> out;
+  for (const char* q : {"", "a", "e", "i", "o", "n", "t", "r", "s"}) {
+    SymbolSearch search = query(q, 0);
+    search.preferred_files = {"/w/a.py", "/w/b.py"};
+    for (const SymbolMatch& m : index.search(search)) {
+      out.push_back(fmt::format(
+          "{}|{}|{}|{}|{},{},{},{},{},{}|{},{},{},{},{},{}|{}", m.path, m.name, m.container,
+          static_cast<int>(m.kind), m.range.start_byte, m.range.end_byte, m.range.start.row,
+          m.range.start.column, m.range.end.row, m.range.end.column, m.selection.start_byte,
+          m.selection.end_byte, m.selection.start.row, m.selection.start.column,
+          m.selection.end.row, m.selection.end.column, m.score));
+    }
+  }
+  return out;
+}
+
+// A warm start loads the stored encoding: it must search exactly like the chunks it was
+// made from, odd positions, long and UTF-8 names and broken parent links included.
+TEST(SymbolIndexTest, EncodedSymbolsSearchLikeTheirChunks) {
+  std::vector<Chunk> a = shapes();
+  Chunks more;
+  const std::int32_t ns = more.add("net", ChunkKind::kNamespace);
+  more.add(std::string(300, 'x') + "tail", ChunkKind::kFunction, ns);
+  more.add("naïve_état", ChunkKind::kMethod, ns);
+  std::vector<Chunk> b = more.list();
+  b[0].range = {4000000000u, 4294967295u, {123456789, 7}, {123456799, 0}};
+  b[2].parent = 7;  // points nowhere: top level
+  SymbolIndex from_chunks;
+  SymbolIndex from_bytes;
+  from_chunks.replace("/w/a.py", a);
+  from_chunks.replace("/w/b.py", b);
+  from_chunks.replace("/w/empty.py", {});
+  EXPECT_TRUE(from_bytes.replace_encoded("/w/a.py", SymbolIndex::encode(a)));
+  EXPECT_TRUE(from_bytes.replace_encoded("/w/b.py", SymbolIndex::encode(b)));
+  EXPECT_TRUE(from_bytes.replace_encoded("/w/empty.py", SymbolIndex::encode({})));
+  EXPECT_EQ(everything(from_bytes), everything(from_chunks));
+  EXPECT_GT(everything(from_bytes).size(), 20u);
+  EXPECT_EQ(from_bytes.stats().symbols, from_chunks.stats().symbols);
+  EXPECT_EQ(from_bytes.stats().memory_bytes, from_chunks.stats().memory_bytes);
+}
+
+// Stored bytes are checked, never trusted: every cut and every flipped byte either
+// reads as a well-formed list (which searches without harm) or is refused and changes
+// nothing. Under the sanitizers this also proves no read strays out of the bytes.
+TEST(SymbolIndexTest, DamagedEncodingsAreRefused) {
+  std::vector<Chunk> chunks = shapes();
+  chunks[1].name = std::string(400, 'L');  // a name length of two varint bytes
+  const std::string encoded = SymbolIndex::encode(chunks);
+  SymbolIndex index;
+  index.replace("/w/keep.py", functions({"kept"}));
+  std::size_t refused = 0;
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) {
+    EXPECT_FALSE(index.replace_encoded("/w/keep.py", encoded.substr(0, cut))) << cut;
+  }
+  std::mt19937 random(7);
+  for (std::size_t at = 0; at < encoded.size(); ++at) {
+    const unsigned values[] = {0x00, 0x7F, 0x80, 0xFF, static_cast<unsigned>(random() & 0xFF)};
+    for (const unsigned value : values) {
+      std::string damaged = encoded;
+      damaged[at] = static_cast<char>(value);
+      if (index.replace_encoded("/w/other.py", damaged)) {
+        (void)index.search(query("a", 0));
+        (void)index.search(query("", 0));
+      } else {
+        ++refused;
+      }
+    }
+  }
+  EXPECT_GT(refused, 200u);  // of 5 × 523 (most bytes are name bytes, any of which reads)
+  EXPECT_FALSE(index.replace_encoded("/w/keep.py", encoded + "x"));  // bytes left over
+  EXPECT_FALSE(index.replace_encoded("/w/keep.py", ""));
+  EXPECT_EQ(names(index.search(query("kept"))), (Names{"kept"}));
 }
 
 TEST(SymbolIndexTest, ReplaceRemoveClearContainsAndStats) {

@@ -47,6 +47,10 @@ class Log {
     const std::lock_guard lock(mutex_);
     return lines_;
   }
+  void clear() {
+    const std::lock_guard lock(mutex_);
+    lines_.clear();
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -106,6 +110,7 @@ StoredChunking sample_chunking(std::uint32_t seed) {
       Fold{.start_row = 20, .end_row = 30 + seed, .kind = FoldKind::kRegion}};
   out.omitted_too_deep = seed;
   out.omitted_over_the_count = 0xFFFFFFFFFFFFFFFFull - seed;
+  out.symbols = "symbols " + std::to_string(seed) + std::string("\0\xff", 2);  // opaque bytes
   return out;
 }
 
@@ -128,25 +133,19 @@ std::shared_ptr<const StoredChunking> shared(StoredChunking chunking) {
   return std::make_shared<const StoredChunking>(std::move(chunking));
 }
 
-std::vector<Chunk> without_details(std::vector<Chunk> chunks) {
-  for (Chunk& c : chunks)
-    c.detail.clear();
-  return chunks;
-}
-
 struct Scanned {
   StoredFile file;
-  std::vector<Chunk> chunks;
+  StoredSummary summary;
 };
 
-std::vector<Scanned> scan_all(IndexStore& store, bool with_details) {
+std::vector<Scanned> scan_all(IndexStore& store, bool with_symbols) {
   std::vector<Scanned> out;
   store.scan(
-      [&](const StoredFile& f, std::vector<Chunk>&& chunks) {
-        out.push_back({f, std::move(chunks)});
+      [&](const StoredFile& f, StoredSummary&& summary) {
+        out.push_back({f, std::move(summary)});
         return true;
       },
-      with_details);
+      with_symbols);
   return out;
 }
 
@@ -243,13 +242,13 @@ TEST_F(StoreTest, RoundTripThroughAReopen) {
   EXPECT_FALSE(store->chunking(key_of(4)));
 
   const std::vector<StoredChunking> chunkings = {sample_chunking(2), sample_chunking(1), {}};
-  for (const bool with_details : {true, false}) {
-    const std::vector<Scanned> scanned = scan_all(*store, with_details);
+  for (const bool with_symbols : {true, false}) {
+    const std::vector<Scanned> scanned = scan_all(*store, with_symbols);
     ASSERT_EQ(scanned.size(), 3u);
     for (std::size_t i = 0; i < scanned.size(); ++i) {
       EXPECT_EQ(scanned[i].file, expected[i]);
-      EXPECT_EQ(scanned[i].chunks,
-                with_details ? chunkings[i].chunks : without_details(chunkings[i].chunks));
+      EXPECT_EQ(scanned[i].summary.chunks, chunkings[i].chunks.size());
+      EXPECT_EQ(scanned[i].summary.symbols, with_symbols ? chunkings[i].symbols : "");
     }
   }
   const StoreInfo info = store->info();
@@ -272,16 +271,19 @@ TEST_F(StoreTest, ScanPagesInPathOrderStopsOnRequestAndLetsTheVisitorUseTheStore
   std::ranges::sort(paths);
 
   std::vector<std::string> seen;
-  store->scan([&](const StoredFile& f, std::vector<Chunk>&& chunks) {
-    EXPECT_EQ(store->file(f.path), f);  // reentrant: no lock held while visiting
-    EXPECT_EQ(chunks.size(), 5u);
-    seen.push_back(f.path);
-    return true;
-  });
+  store->scan(
+      [&](const StoredFile& f, StoredSummary&& summary) {
+        EXPECT_EQ(store->file(f.path), f);  // reentrant: no lock held while visiting
+        EXPECT_EQ(summary.chunks, 5u);
+        EXPECT_EQ(summary.symbols, store->chunking(f.key)->symbols);
+        seen.push_back(f.path);
+        return true;
+      },
+      true);
   EXPECT_EQ(seen, paths);
 
   int visits = 0;
-  store->scan([&](const StoredFile&, std::vector<Chunk>&&) { return ++visits < 3; });
+  store->scan([&](const StoredFile&, StoredSummary&&) { return ++visits < 3; }, false);
   EXPECT_EQ(visits, 3);
 }
 
@@ -375,11 +377,19 @@ TEST_F(StoreTest, AGarbageFileIsDeletedAndRebuilt) {
   expect_fresh_and_working(*store, "corrupt", false);
 }
 
+// A WAL left beside the database means it was not closed cleanly (a killed process, a
+// crash, or another process still using it): then opening checks every page. An empty
+// WAL is a valid one, and stands for that here.
+void leave_a_wal(const fs::path& database) {
+  std::ofstream(database.string() + "-wal", std::ios::binary);
+}
+
 TEST_F(StoreTest, ATruncatedFileIsDeletedAndRebuilt) {
   fill(400);
   const std::uint64_t size = fs::file_size(db_path());
   ASSERT_GT(size, 64u * 1024u);
   fs::resize_file(db_path(), size / 2 + 1000);  // mid-page
+  leave_a_wal(db_path());
   auto store = open();
   expect_fresh_and_working(*store, "corrupt", false);
 }
@@ -388,8 +398,38 @@ TEST_F(StoreTest, DamagedPagesAreFoundAndRebuilt) {
   fill(400);
   const std::uint64_t size = fs::file_size(db_path());
   write_bytes(db_path(), size / 2 / 4096 * 4096, 4 * 4096, 2);  // whole pages, header intact
+  leave_a_wal(db_path());
   auto store = open();
   expect_fresh_and_working(*store, "corrupt", false);
+}
+
+// A store closed cleanly is trusted at open (checking every page would cost more than a
+// warm start); damage a read meets is logged, marks the store, and the next open
+// rebuilds it.
+TEST_F(StoreTest, DamageMetInUseRebuildsTheStoreAtTheNextOpen) {
+  fill(400);
+  ASSERT_FALSE(fs::exists(db_path().string() + "-wal"));
+  const std::uint64_t size = fs::file_size(db_path());
+  write_bytes(db_path(), size / 2 / 4096 * 4096, 4 * 4096, 2);
+  {
+    auto store = open();
+    EXPECT_EQ(store->info().note, "");
+    std::size_t read = 0;
+    for (std::uint32_t i = 0; i < 200; ++i)
+      read += store->chunking(key_of(i)) ? 1 : 0;
+    EXPECT_LT(read, 200u);
+    const std::vector<std::string> lines = log_.lines();
+    ASSERT_GE(lines.size(), 2u);  // each failed read; the marking once, after the first
+    EXPECT_TRUE(contains(lines[0], "failed")) << lines[0];
+    EXPECT_EQ(std::ranges::count_if(
+                  lines, [](const std::string& l) { return contains(l, "rebuilt at the next"); }),
+              1);
+    EXPECT_TRUE(fs::exists(db_path().string() + ".damaged"));
+  }
+  log_.clear();
+  auto store = open();
+  expect_fresh_and_working(*store, "damage was found while it was in use", false);
+  EXPECT_FALSE(fs::exists(db_path().string() + ".damaged"));
 }
 
 TEST_F(StoreTest, AMalformedRowReadsAsNothingAndIsLogged) {
@@ -401,10 +441,11 @@ TEST_F(StoreTest, AMalformedRowReadsAsNothingAndIsLogged) {
   }
   auto store = open();
   EXPECT_FALSE(store->chunking(key_of(0)));
-  EXPECT_TRUE(scan_all(*store, false).empty());
   ASSERT_EQ(log_.lines().size(), 2u);
   EXPECT_TRUE(contains(log_.lines()[0], "malformed")) << log_.lines()[0];
+  EXPECT_TRUE(contains(log_.lines()[1], "rebuilt at the next start")) << log_.lines()[1];
   EXPECT_EQ(store->files().size(), 2u);  // what is sound still reads
+  EXPECT_EQ(scan_all(*store, false).size(), 2u);
 }
 
 TEST_F(StoreTest, AnUncreatableDirectoryRunsInMemory) {
@@ -601,7 +642,7 @@ TEST(MemoryStoreTest, WorksAndIsPrivateToItsStore) {
   one->flush();
   EXPECT_EQ(one->file("/w/a.py"), stored_file("/w/a.py", key_of(1)));
   EXPECT_EQ(one->chunking(key_of(1)), sample_chunking(1));
-  EXPECT_EQ(scan_all(*one, true).at(0).chunks, sample_chunking(1).chunks);
+  EXPECT_EQ(scan_all(*one, true).at(0).summary.symbols, sample_chunking(1).symbols);
   EXPECT_FALSE(two->file("/w/a.py"));
   const StoreInfo info = one->info();
   EXPECT_TRUE(info.in_memory);
