@@ -85,21 +85,21 @@ struct CacheFlags {
  private:
   static void add_level(CLI::App& app, const std::string& name, chunkls::CacheLimits& into,
                         const std::string& what, std::int64_t& ttl_seconds) {
-    app.add_option("--cache-" + name + "-entries", into.max_entries,
-                   "Most entries in the cache of " + what)
-        ->capture_default_str()
-        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40))
-        ->group("Caches");
-    app.add_option("--cache-" + name + "-bytes", into.max_bytes,
-                   "Most bytes the cache of " + what + " holds")
-        ->capture_default_str()
-        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 50))
-        ->group("Caches");
-    app.add_option("--cache-" + name + "-ttl", ttl_seconds,
-                   "Seconds an entry of the cache of " + what + " lives (0: until evicted)")
-        ->capture_default_str()
-        ->check(CLI::Range(std::int64_t{0}, std::int64_t{10} * 365 * 24 * 3600))
-        ->group("Caches");
+    // `most` also gives the range its type, so the check reads as before.
+    const auto add = [&](const std::string& suffix, auto& value, const std::string& help,
+                         auto most) {
+      app.add_option("--cache-" + name + suffix, value, help)
+          ->capture_default_str()
+          ->check(CLI::Range(decltype(most){0}, most))
+          ->group("Caches");
+    };
+    add("-entries", into.max_entries, "Most entries in the cache of " + what,
+        std::uint64_t{1} << 40);
+    add("-bytes", into.max_bytes, "Most bytes the cache of " + what + " holds",
+        std::uint64_t{1} << 50);
+    add("-ttl", ttl_seconds,
+        "Seconds an entry of the cache of " + what + " lives (0: until evicted)",
+        std::int64_t{10} * 365 * 24 * 3600);
   }
 };
 
@@ -122,6 +122,37 @@ struct ServeFlags {
   unsigned index_workers = 0;
   std::uint64_t index_max_file_bytes = chunkls::kDefaultMaxFileBytes;
 };
+
+// The workspace indexer's options, under one heading of --help.
+void add_workspace_index_options(CLI::App& app, ServeFlags& flags) {
+  CLI::Option* const options[] = {
+      app.add_flag("--no-index", flags.no_index, "Do not index the workspace folders"),
+      app.add_option("--index-cache", flags.index_cache,
+                     "Directory of the persistent index stores (default: $XDG_CACHE_HOME/chunkls)"),
+      app.add_flag("--index-in-memory", flags.index_in_memory,
+                   "Keep the workspace index in memory only"),
+      app.add_option("--index-exclude", flags.index_excludes,
+                     "Leave out files and directories matching this glob (.gitignore syntax)"),
+      app.add_option("--index-workers", flags.index_workers,
+                     "Indexing threads (default: half the cores, at least 1)"),
+      app.add_option("--index-max-file-size", flags.index_max_file_bytes,
+                     "Index no file larger than this many bytes (0: no limit)")
+          ->capture_default_str(),
+  };
+  for (CLI::Option* option : options)
+    option->group("Workspace index");
+}
+
+// Options `chunk` and `index` share, said the same way in both.
+void add_max_size_option(CLI::App& command, std::uint64_t& max_bytes) {
+  command
+      .add_option("--max-size", max_bytes, "Skip files larger than this many bytes (0: no limit)")
+      ->capture_default_str();
+}
+void add_stats_flag(CLI::App& command, bool& with_stats) {
+  command.add_flag("--stats", with_stats,
+                   "Print timings, cache counters and memory on standard error at the end");
+}
 
 // Compiles every language's queries and makes a parser for each off the reader's path,
 // so the first didOpen of a language does not pay for them and no answer waits on it
@@ -253,24 +284,7 @@ int main(int argc, char** argv) {
                  "Write a Chrome trace (requests, parses, chunk updates) to FILE; open it in "
                  "ui.perfetto.dev");
   serve_flags.caches.add_to(app);
-  app.add_flag("--no-index", serve_flags.no_index, "Do not index the workspace folders")
-      ->group("Workspace index");
-  app.add_option("--index-cache", serve_flags.index_cache,
-                 "Directory of the persistent index stores (default: $XDG_CACHE_HOME/chunkls)")
-      ->group("Workspace index");
-  app.add_flag("--index-in-memory", serve_flags.index_in_memory,
-               "Keep the workspace index in memory only")
-      ->group("Workspace index");
-  app.add_option("--index-exclude", serve_flags.index_excludes,
-                 "Leave out files and directories matching this glob (.gitignore syntax)")
-      ->group("Workspace index");
-  app.add_option("--index-workers", serve_flags.index_workers,
-                 "Indexing threads (default: half the cores, at least 1)")
-      ->group("Workspace index");
-  app.add_option("--index-max-file-size", serve_flags.index_max_file_bytes,
-                 "Index no file larger than this many bytes (0: no limit)")
-      ->capture_default_str()
-      ->group("Workspace index");
+  add_workspace_index_options(app, serve_flags);
   // For the end-to-end tests only: methods that make a document busy on demand.
   app.add_flag("--test-hooks", serve_flags.test_hooks)->group("");
 
@@ -285,10 +299,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   chunk->add_option("--language", chunk_options.language,
                     "Force the language (name or LSP languageId) instead of detecting it");
-  chunk
-      ->add_option("--max-size", chunk_options.max_bytes,
-                   "Skip files larger than this many bytes (0: no limit)")
-      ->capture_default_str();
+  add_max_size_option(*chunk, chunk_options.max_bytes);
   chunk->add_flag("--content", chunk_options.with_content,
                   "Include each chunk's text (json and jsonl)");
   std::int64_t time_limit_ms = 10000;
@@ -298,8 +309,7 @@ int main(int argc, char** argv) {
           "Give up on a file after this many milliseconds of parsing and matching (0: none)")
       ->capture_default_str();
   chunk->add_flag("--folds", chunk_options.with_folds, "List the folds too (text)");
-  chunk->add_flag("--stats", chunk_options.with_stats,
-                  "Print timings, cache counters and memory on standard error at the end");
+  add_stats_flag(*chunk, chunk_options.with_stats);
   chunk->add_option("--trace", chunk_options.trace_file,
                     "Write a Chrome trace (per file: parse, chunking) to FILE");
   CacheFlags chunk_caches;
@@ -329,13 +339,9 @@ int main(int argc, char** argv) {
   index->add_option("--exclude", index_options.excludes,
                     "Leave out files and directories matching this glob (.gitignore syntax; "
                     "repeatable)");
-  index
-      ->add_option("--max-size", index_options.max_bytes,
-                   "Skip files larger than this many bytes (0: no limit)")
-      ->capture_default_str();
+  add_max_size_option(*index, index_options.max_bytes);
   index->add_flag("--no-content", index_no_content, "jsonl/json: leave out each chunk's text");
-  index->add_flag("--stats", index_options.with_stats,
-                  "Print timings, cache counters and memory on standard error at the end");
+  add_stats_flag(*index, index_options.with_stats);
   index->add_flag("-q,--quiet", index_options.quiet, "No progress on standard error");
   index
       ->add_option("--time-limit", index_time_limit_ms,
