@@ -9,9 +9,8 @@
 
 #include "engine/chunks/chunker.h"
 #include "engine/metrics/monitor.h"
-#include "engine/metrics/process_memory.h"
 #include "engine/text/source_file.h"
-#include "server/stats/stats_report.h"
+#include "server/cli/stats_output.h"
 #include "server/tracing/chrome_trace.h"
 
 namespace chunkls {
@@ -156,13 +155,7 @@ int run_chunk_command(const ChunkCommandOptions& options, const LanguageRegistry
         }
       });
   output.end();
-  if (options.with_stats) {
-    out.flush();
-    err << stats_table(StatsReport{.monitor = monitor.snapshot(),
-                                   .caches = caches.stats(),
-                                   .parsers = chunkers.stats(),
-                                   .memory = process_memory()});
-  }
+  if (options.with_stats) print_stats_table(out, err, monitor, caches, chunkers);
   return code;
 }
 

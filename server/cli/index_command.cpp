@@ -13,9 +13,8 @@
 #include "engine/index/index_location.h"
 #include "engine/index/workspace_indexer.h"
 #include "engine/metrics/monitor.h"
-#include "engine/metrics/process_memory.h"
 #include "server/cli/chunk_output.h"
-#include "server/stats/stats_report.h"
+#include "server/cli/stats_output.h"
 
 namespace chunkls {
 namespace {
@@ -277,13 +276,7 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
   if (output) output->end();
   std::ostream& summary = listing ? err : out;
   print_summary(summary, totals, report.languages(), report.elapsed(), stores);
-  if (options.with_stats) {
-    out.flush();
-    err << stats_table(StatsReport{.monitor = monitor.snapshot(),
-                                   .caches = caches.stats(),
-                                   .parsers = chunkers.stats(),
-                                   .memory = process_memory()});
-  }
+  if (options.with_stats) print_stats_table(out, err, monitor, caches, chunkers);
   indexer.stop();
   return 0;
 }
