@@ -4,30 +4,27 @@
 // filters, and the cache subcommands.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "subprocess.h"
+#include "tests/support/file_tree.h"
 #include "tests/support/temp_dir.h"
 
 namespace chunkls {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::age_tree;
+using testing::git_init;
 using testing::run_process;
 using testing::TempDir;
 
 const std::string kBinary = CHUNKLS_BINARY;
 
-void git_init(const TempDir& tree) {
-  const std::string command = "git init -q '" + tree.path().string() + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-}
-
 void make_tree(const TempDir& tree) {
-  git_init(tree);
+  git_init(tree.path());
   tree.write(".gitignore", "out/\n");
   tree.write("a.py", "class A:\n    def f(self):\n        pass\n");
   tree.write("lib/b.c", "int b(void) { return 1; }\nstruct s { int x; };\n");
@@ -35,11 +32,7 @@ void make_tree(const TempDir& tree) {
   tree.write("lib/data.bin.py", std::string("x\0y", 3));
   tree.write("README.md", "# not chunked\n");
   tree.write("out/gen.py", "def generated():\n    pass\n");
-  // Old stamps: a second run may trust them (stamps from the last 2 s are re-read).
-  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
-  for (const auto& entry : fs::recursive_directory_iterator(tree.path())) {
-    if (entry.is_regular_file()) fs::last_write_time(entry.path(), old);
-  }
+  age_tree(tree.path());  // a second run may trust the stamps
 }
 
 std::vector<nlohmann::json> lines_of(const std::string& out) {

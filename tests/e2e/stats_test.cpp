@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "lsp_test_support.h"
+#include "tests/support/file_tree.h"
 
 namespace chunkls::e2e {
 namespace {
@@ -103,7 +104,7 @@ TEST(Stats, AnUnchangedUnopenedFileIsAHitAndAChangedOneIsNot) {
   const fs::path file = dir.write("disk.py", "def before():\n    pass\n");
   // Old enough that its stamp is trusted (a file written within the last two seconds
   // may change again without its mtime moving).
-  fs::last_write_time(file, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  testing::age_file(file);
   LspClient client = start_initialized();
   EXPECT_EQ(outline(document_symbols(client, file_uri(file))),
             std::vector<std::string>{"before@0"});

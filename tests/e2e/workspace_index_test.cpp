@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include <cstdlib>
 #include <thread>
 
 #include "cli/subprocess.h"
 #include "e2e/child_process.h"
 #include "e2e/lsp_test_support.h"
+#include "tests/support/file_tree.h"
 #include "tests/support/temp_dir.h"
 
 namespace chunkls::e2e {
@@ -19,20 +19,16 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
+using testing::age_tree;
+using testing::git_init;
 using testing::TempDir;
 
 constexpr const char* kShapes =
     "class Shape:\n    def area(self):\n        return 0\n\n\ndef make_shape():\n    return "
     "Shape()\n";
 
-// A real repository: git's ignore rules apply only inside one.
-void git_init(const TempDir& root) {
-  const std::string command = "git init -q '" + root.path().string() + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-}
-
 void make_workspace(const TempDir& root) {
-  git_init(root);
+  git_init(root.path());
   root.write(".gitignore", "ignored/\n");
   root.write("pkg/shapes.py", kShapes);
   root.write("pkg/util.c", "int helper_function(int x) { return x; }\n");
@@ -187,10 +183,7 @@ TEST(WorkspaceIndex, ARestartReadsTheStoreAndParsesNothing) {
   TempDir root;
   TempDir cache;
   make_workspace(root);
-  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
-  for (const auto& entry : fs::recursive_directory_iterator(root.path())) {
-    if (entry.is_regular_file()) fs::last_write_time(entry.path(), old);
-  }
+  age_tree(root.path());
   for (int run = 0; run < 2; ++run) {
     LspClient client = start_server();
     initialize_workspace(client, root.path(), options_for(cache));
@@ -280,7 +273,7 @@ TEST(WorkspaceIndex, WorkspaceFoldersAddedAndRemoved) {
   TempDir other;
   TempDir cache;
   make_workspace(root);
-  git_init(other);
+  git_init(other.path());
   other.write("lib/extra.py", "def extra_folder_function():\n    pass\n");
   LspClient client = start_server();
   initialize_workspace(client, root.path(), options_for(cache));
@@ -305,7 +298,7 @@ TEST(WorkspaceIndex, WorkspaceFoldersAddedAndRemoved) {
 TEST(WorkspaceIndex, LimitAndEmptyQueryStayBounded) {
   TempDir root;
   TempDir cache;
-  git_init(root);
+  git_init(root.path());
   std::string many;
   for (int i = 0; i < 500; ++i)
     many += fmt::format("def function_{}():\n    pass\n", i);
@@ -324,7 +317,7 @@ TEST(WorkspaceIndex, LimitAndEmptyQueryStayBounded) {
 TEST(WorkspaceIndex, ColumnsInTheClientsEncoding) {
   TempDir root;
   TempDir cache;
-  git_init(root);
+  git_init(root.path());
   // "é" is 2 bytes and 1 UTF-16 unit; "😀" 4 bytes and 2 units.
   root.write("u.js", "/* é😀 */ function located() {}\n");
   for (const std::string encoding : {"utf-16", "utf-8"}) {
@@ -343,7 +336,7 @@ TEST(WorkspaceIndex, ColumnsInTheClientsEncoding) {
 TEST(WorkspaceIndex, ShutdownWhileIndexingIsPromptAndCleanAndTheNextStartFinishes) {
   TempDir root;
   TempDir cache;
-  git_init(root);
+  git_init(root.path());
   for (int i = 0; i < 400; ++i) {
     root.write(fmt::format("d{}/m{}.py", i % 10, i), big_python(20000));
   }

@@ -13,41 +13,26 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <set>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "tests/support/file_tree.h"
+#include "tests/support/temp_dir.h"
 
 namespace chunkls {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "chunkls-ignore-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
+using testing::write_file;
 
 // Sets (or unsets) an environment variable for one scope.
 class ScopedEnv {
@@ -74,12 +59,6 @@ class ScopedEnv {
   const char* name_;
   std::optional<std::string> old_;
 };
-
-void write_file(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-}
 
 std::string quote(const std::string& s) {
   std::string quoted = "'";
@@ -213,7 +192,7 @@ class IgnoreRulesTest : public ::testing::Test {
   const fs::path& scratch() const { return scratch_.path(); }
 
  private:
-  TempDir scratch_;
+  TempDir scratch_{"chunkls-ignore"};
   ScopedEnv home_env_;
   ScopedEnv xdg_env_;
 };

@@ -9,18 +9,20 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "engine/index/index_location.h"
 #include "engine/store/sqlite_index_store.h"
+#include "tests/support/file_tree.h"
 #include "tests/support/temp_dir.h"
 
 namespace chunkls {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::age_tree;
+using testing::git_init;
 using testing::TempDir;
 
 constexpr const char* kPython =
@@ -95,14 +97,8 @@ struct Harness {
   WorkspaceIndexer indexer;
 };
 
-// A real repository (git's rules apply only inside one).
-void git_init(const TempDir& tree) {
-  const std::string command = "git init -q '" + tree.path().string() + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-}
-
 void make_tree(const TempDir& tree) {
-  git_init(tree);
+  git_init(tree.path());
   tree.write(".gitignore", "build/\n*.log\n");
   tree.write("src/shapes.py", kPython);
   tree.write("src/point.c", kC);
@@ -110,19 +106,6 @@ void make_tree(const TempDir& tree) {
   tree.write("src/blob.py", std::string("abc\0def", 7));
   tree.write("build/generated.py", "def generated():\n    pass\n");
   tree.write("debug.log", "def not_indexed():\n    pass\n");
-}
-
-void age(const std::filesystem::path& file) {
-  // Stamps from the last two seconds are never trusted (git's racily-clean rule): make
-  // the files old so a restart can trust them.
-  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
-  std::filesystem::last_write_time(file, old);
-}
-
-void age_tree(const TempDir& tree) {
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(tree.path())) {
-    if (entry.is_regular_file()) age(entry.path());
-  }
 }
 
 TEST(WorkspaceIndexer, IndexesSupportedFilesAndSaysWhyOthersAreSkipped) {
@@ -153,7 +136,7 @@ TEST(WorkspaceIndexer, WarmRestartReadsTheStoreAndParsesNothing) {
   TempDir tree;
   TempDir cache;
   make_tree(tree);
-  age_tree(tree);
+  age_tree(tree.path());
   {
     Harness first(cache.path());
     first.indexer.add_root(tree.path(), true);
@@ -180,7 +163,7 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
   TempDir cache;
   make_tree(tree);
   tree.write("src/other.py", "def other():\n    pass\n");
-  age_tree(tree);
+  age_tree(tree.path());
   {
     Harness first(cache.path());
     first.indexer.add_root(tree.path(), true);
@@ -200,7 +183,7 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
   EXPECT_FALSE(second.has_symbol("Shape"));
   EXPECT_FALSE(second.has_symbol("other"));
   // And the store agrees: a third start parses nothing and finds the same symbols.
-  age_tree(tree);
+  age_tree(tree.path());
   Harness third(cache.path());
   third.indexer.add_root(tree.path(), true);
   ASSERT_TRUE(third.indexer.wait_idle());
@@ -212,7 +195,7 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
 TEST(WorkspaceIndexer, ACopyOfKnownContentIsNotParsedAgain) {
   TempDir tree;
   TempDir cache;
-  git_init(tree);
+  git_init(tree.path());
   tree.write("a/shapes.py", kPython);
   Harness h(cache.path());
   h.indexer.add_root(tree.path(), true);
@@ -260,13 +243,13 @@ TEST(WorkspaceIndexer, WatchedFileEventsIndexAndDropFilesAndRespectIgnoreRules) 
 
 TEST(WorkspaceIndexer, OpenDocumentsFirstThenChangedThenNearThenTheRest) {
   TempDir tree;
-  git_init(tree);
+  git_init(tree.path());
   for (const char* dir : {"a", "b", "c"}) {
     for (int i = 0; i < 3; ++i) {
       tree.write(fmt::format("{}/f{}.py", dir, i), fmt::format("def {}{}():\n    pass\n", dir, i));
     }
   }
-  age_tree(tree);
+  age_tree(tree.path());
   tree.write("c/recent.py", "def recent():\n    pass\n");  // modified just now
   Harness h({}, /*workers=*/1);
   h.indexer.hold(std::chrono::hours(1));  // nothing starts until the walk has queued all
@@ -290,7 +273,7 @@ TEST(WorkspaceIndexer, RemovingARootDropsItsSymbolsAndAddingItBackRestoresThem) 
   TempDir one;
   TempDir two;
   make_tree(one);
-  git_init(two);
+  git_init(two.path());
   two.write("lib.py", "def library():\n    pass\n");
   TempDir cache;
   Harness h(cache.path());
@@ -328,7 +311,7 @@ TEST(WorkspaceIndexer, AnUnmarkedUntrustedRootIsWalkedOnlyUpToTheFileLimit) {
 
 TEST(WorkspaceIndexer, CancelDropsTheQueueAndReindexStartsAgain) {
   TempDir tree;
-  git_init(tree);
+  git_init(tree.path());
   for (int i = 0; i < 20; ++i)
     tree.write(fmt::format("f{:02}.py", i), fmt::format("def f{}():\n    pass\n", i));
   Harness h({}, 1);
@@ -349,7 +332,7 @@ TEST(WorkspaceIndexer, CancelDropsTheQueueAndReindexStartsAgain) {
 TEST(WorkspaceIndexer, StopWhileIndexingLeavesAConsistentStore) {
   TempDir tree;
   TempDir cache;
-  git_init(tree);
+  git_init(tree.path());
   for (int i = 0; i < 200; ++i) {
     tree.write(fmt::format("m{:03}.py", i),
                fmt::format("class C{}:\n    def m(self):\n        pass\n", i));

@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -16,17 +15,18 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
 #include <optional>
 #include <set>
-#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "tests/support/file_tree.h"
+#include "tests/support/temp_dir.h"
 
 namespace chunkls {
 namespace {
@@ -34,36 +34,9 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "chunkls-walk-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    // Unlock what a test locked, so everything can go.
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::end(it);
-         it.increment(ec)) {
-      if (it->is_directory(ec) && !it->is_symlink(ec))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-void write_file(const fs::path& path, std::string_view content = {}) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-}
+using testing::git_init;
+using testing::TempDir;
+using testing::write_file;
 
 struct Walked {
   std::vector<WalkedFile> files;
@@ -105,11 +78,6 @@ WalkOptions trusted() {
   WalkOptions options;
   options.trusted_root = true;
   return options;
-}
-
-void git_init(const fs::path& dir) {
-  const std::string command = "git -C '" + dir.string() + "' init -q >/dev/null 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0);
 }
 
 TEST(WorkspaceWalk, YieldsFilesInByteOrderDepthFirst) {

@@ -1,14 +1,16 @@
 // TempDir: a fresh directory under the system temp dir (mkdtemp: unique even when test
 // processes run in parallel), removed with everything in it. write() creates parent
-// directories. One per test; not shared between threads while writing.
+// directories (write_file(), file_tree.h). One per test; not shared between threads
+// while writing.
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string>
+
+#include "tests/support/file_tree.h"
 
 namespace chunkls::testing {
 
@@ -36,8 +38,7 @@ class TempDir {
 
   std::filesystem::path write(const std::string& name, const std::string& content) const {
     const std::filesystem::path file = path_ / name;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << content;
+    write_file(file, content);
     return file;
   }
   const std::filesystem::path& path() const { return path_; }
