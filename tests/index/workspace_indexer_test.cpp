@@ -75,6 +75,11 @@ struct Harness {
                  .nice = 0,
                  .cache_directory = cache}) {}
 
+  // Indexes a trusted root and waits until the indexer is idle (what wait_idle() says).
+  bool index(const std::filesystem::path& root) {
+    indexer.add_root(root, /*trusted=*/true);
+    return indexer.wait_idle();
+  }
   static const LanguageRegistry& registry() {
     static const LanguageRegistry languages = LanguageRegistry::with_builtins();
     return languages;
@@ -113,8 +118,7 @@ TEST(WorkspaceIndexer, IndexesSupportedFilesAndSaysWhyOthersAreSkipped) {
   TempDir cache;
   make_tree(tree);
   Harness h(cache.path());
-  h.indexer.add_root(tree.path(), /*trusted=*/true);
-  ASSERT_TRUE(h.indexer.wait_idle());
+  ASSERT_TRUE(h.index(tree.path()));
   const IndexProgress p = h.indexer.progress();
   EXPECT_EQ(p.parsed, 2u);
   EXPECT_EQ(p.skipped[static_cast<std::size_t>(IndexSkip::kBinary)], 1u);
@@ -139,13 +143,11 @@ TEST(WorkspaceIndexer, WarmRestartReadsTheStoreAndParsesNothing) {
   age_tree(tree.path());
   {
     Harness first(cache.path());
-    first.indexer.add_root(tree.path(), true);
-    ASSERT_TRUE(first.indexer.wait_idle());
+    ASSERT_TRUE(first.index(tree.path()));
     EXPECT_EQ(first.indexer.progress().parsed, 2u);
   }
   Harness second(cache.path());
-  second.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(second.indexer.wait_idle());
+  ASSERT_TRUE(second.index(tree.path()));
   const IndexProgress p = second.indexer.progress();
   EXPECT_EQ(p.parsed, 0u);
   EXPECT_EQ(p.stored, 0u);
@@ -166,15 +168,13 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
   age_tree(tree.path());
   {
     Harness first(cache.path());
-    first.indexer.add_root(tree.path(), true);
-    ASSERT_TRUE(first.indexer.wait_idle());
+    ASSERT_TRUE(first.index(tree.path()));
   }
   // Same size, new content: the size alone would not tell, the new mtime does.
   tree.write("src/shapes.py", std::string(kPython).replace(0, 11, "class Forms"));
   std::filesystem::remove(tree.path() / "src/other.py");
   Harness second(cache.path());
-  second.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(second.indexer.wait_idle());
+  ASSERT_TRUE(second.index(tree.path()));
   const IndexProgress p = second.indexer.progress();
   EXPECT_EQ(p.parsed, 1u);
   EXPECT_EQ(p.unchanged, 1u);  // point.c
@@ -185,8 +185,7 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
   // And the store agrees: a third start parses nothing and finds the same symbols.
   age_tree(tree.path());
   Harness third(cache.path());
-  third.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(third.indexer.wait_idle());
+  ASSERT_TRUE(third.index(tree.path()));
   EXPECT_EQ(third.parses(), 0u);
   EXPECT_TRUE(third.has_symbol("Forms"));
   EXPECT_FALSE(third.has_symbol("other"));
@@ -198,8 +197,7 @@ TEST(WorkspaceIndexer, ACopyOfKnownContentIsNotParsedAgain) {
   git_init(tree.path());
   tree.write("a/shapes.py", kPython);
   Harness h(cache.path());
-  h.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(h.indexer.wait_idle());
+  ASSERT_TRUE(h.index(tree.path()));
   tree.write("b/copy.py", kPython);
   h.indexer.file_changed((tree.path() / "b/copy.py").string());
   ASSERT_TRUE(h.indexer.wait_idle());
@@ -216,8 +214,7 @@ TEST(WorkspaceIndexer, WatchedFileEventsIndexAndDropFilesAndRespectIgnoreRules) 
   TempDir tree;
   make_tree(tree);
   Harness h({});
-  h.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(h.indexer.wait_idle());
+  ASSERT_TRUE(h.index(tree.path()));
   tree.write("src/fresh.py", "def fresh():\n    pass\n");
   h.indexer.file_changed((tree.path() / "src/fresh.py").string());
   tree.write("build/more.py", "def ignored_more():\n    pass\n");
@@ -278,16 +275,14 @@ TEST(WorkspaceIndexer, RemovingARootDropsItsSymbolsAndAddingItBackRestoresThem) 
   TempDir cache;
   Harness h(cache.path());
   h.indexer.add_root(one.path(), true);
-  h.indexer.add_root(two.path(), true);
-  ASSERT_TRUE(h.indexer.wait_idle());
+  ASSERT_TRUE(h.index(two.path()));
   EXPECT_TRUE(h.has_symbol("library"));
   EXPECT_EQ(h.indexer.roots().size(), 2u);
   h.indexer.remove_root(two.path());
   ASSERT_TRUE(h.indexer.wait_idle());
   EXPECT_FALSE(h.has_symbol("library"));
   EXPECT_TRUE(h.has_symbol("Shape"));
-  h.indexer.add_root(two.path(), true);
-  ASSERT_TRUE(h.indexer.wait_idle());
+  ASSERT_TRUE(h.index(two.path()));
   EXPECT_TRUE(h.has_symbol("library"));
 }
 
@@ -356,8 +351,7 @@ TEST(WorkspaceIndexer, StopWhileIndexingLeavesAConsistentStore) {
     }
   }
   Harness again(cache.path());
-  again.indexer.add_root(tree.path(), true);
-  ASSERT_TRUE(again.indexer.wait_idle());
+  ASSERT_TRUE(again.index(tree.path()));
   for (int i = 0; i < 200; i += 37)
     EXPECT_TRUE(again.has_symbol(fmt::format("C{}", i)));
 }
