@@ -175,17 +175,17 @@ bool matches_at_word_starts(std::string_view name, std::string_view query,
   return true;
 }
 
-// Positions are kept as LEB128 varints of small differences (about 16 bytes for both
-// ranges instead of 48). Differences wrap modulo 2^32, so any range round-trips.
-std::array<std::uint32_t, 12> position_fields(const TextRange& range, const TextRange& selection) {
-  return {range.start_byte,
-          range.end_byte - range.start_byte,
-          range.start.row,
+// Positions are kept as LEB128 varints of small differences, rows and columns only
+// (about 10 bytes for both ranges instead of 32; byte offsets stay in the store).
+// Differences wrap modulo 2^32, so any range round-trips.
+constexpr std::size_t kPositionFields = 8;
+
+std::array<std::uint32_t, kPositionFields> position_fields(const TextRange& range,
+                                                           const TextRange& selection) {
+  return {range.start.row,
           range.start.column,
           range.end.row - range.start.row,
           range.end.column,
-          selection.start_byte - range.start_byte,
-          selection.end_byte - selection.start_byte,
           selection.start.row - range.start.row,
           selection.start.column,
           selection.end.row - selection.start.row,
@@ -228,15 +228,11 @@ char* put_positions(char* out, const TextRange& range, const TextRange& selectio
   return out;
 }
 
-void get_positions(const char* at, TextRange& range, TextRange& selection) {
-  range.start_byte = get_varint(at);
-  range.end_byte = range.start_byte + get_varint(at);
+void get_positions(const char* at, SymbolRange& range, SymbolRange& selection) {
   range.start.row = get_varint(at);
   range.start.column = get_varint(at);
   range.end.row = range.start.row + get_varint(at);
   range.end.column = get_varint(at);
-  selection.start_byte = range.start_byte + get_varint(at);
-  selection.end_byte = selection.start_byte + get_varint(at);
   selection.start.row = range.start.row + get_varint(at);
   selection.start.column = get_varint(at);
   selection.end.row = selection.start.row + get_varint(at);
@@ -614,19 +610,48 @@ namespace {
 
 using BuiltFile = SymbolIndex::BuiltFile;
 
-// Built before the index's lock is taken. Parent links that do not point back to an
+// A chunk that is a workspace symbol, and how far back its parent is (0: top level).
+struct Kept {
+  const Chunk* chunk;
+  std::uint32_t back;
+};
+
+// The chunks search keeps: all but JSON's keys (data, not code: a workspace of package
+// manifests and API descriptions holds millions, and VS Code's own JSON support offers
+// no workspace symbols either; they stay document symbols and chunks). A kept chunk's
+// parent is its nearest kept ancestor. Parent links that do not point back to an
 // earlier chunk are broken: such a chunk is filed at top level.
+std::vector<Kept> kept_symbols(const std::vector<Chunk>& chunks) {
+  std::vector<std::int32_t> kept_index(chunks.size(), -1);
+  std::vector<Kept> out;
+  out.reserve(chunks.size());
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].kind == ChunkKind::kKey) continue;
+    std::int32_t parent = chunks[i].parent;
+    std::size_t below = i;  // links must keep pointing back, or the walk could loop
+    while (parent >= 0 && static_cast<std::size_t>(parent) < below &&
+           kept_index[static_cast<std::size_t>(parent)] < 0) {
+      below = static_cast<std::size_t>(parent);
+      parent = chunks[below].parent;
+    }
+    const bool linked = parent >= 0 && static_cast<std::size_t>(parent) < below;
+    kept_index[i] = static_cast<std::int32_t>(out.size());
+    out.push_back(
+        {&chunks[i], linked ? static_cast<std::uint32_t>(
+                                  out.size() - static_cast<std::size_t>(
+                                                   kept_index[static_cast<std::size_t>(parent)]))
+                            : 0});
+  }
+  return out;
+}
+
+// Built before the index's lock is taken.
 BuiltFile make_file(std::string_view path, const std::vector<Chunk>& chunks) {
-  const auto back_of = [&](std::size_t i) -> std::uint32_t {
-    const std::int32_t parent = chunks[i].parent;
-    return parent >= 0 && static_cast<std::size_t>(parent) < i
-               ? static_cast<std::uint32_t>(i - static_cast<std::size_t>(parent))
-               : 0;
-  };
-  const auto record_bytes = [&](std::size_t i) {
-    const Chunk& chunk = chunks[i];
+  const std::vector<Kept> kept = kept_symbols(chunks);
+  const auto record_bytes = [&](const Kept& symbol) {
+    const Chunk& chunk = *symbol.chunk;
     const std::size_t length = chunk.name.size();
-    return varint_bytes(back_of(i)) + 1 +
+    return varint_bytes(symbol.back) + 1 +
            (length >= 255 ? varint_bytes(static_cast<std::uint32_t>(length)) : 0) + length +
            positions_bytes(chunk.range, chunk.selection);
   };
@@ -634,8 +659,8 @@ BuiltFile make_file(std::string_view path, const std::vector<Chunk>& chunks) {
   // source file comes near it).
   std::size_t count = 0;
   std::size_t arena_bytes = 0;
-  for (; count < chunks.size(); ++count) {
-    const std::size_t more = record_bytes(count);
+  for (; count < kept.size(); ++count) {
+    const std::size_t more = record_bytes(kept[count]);
     if (arena_bytes + more > std::numeric_limits<std::uint32_t>::max()) break;
     arena_bytes += more;
   }
@@ -644,9 +669,9 @@ BuiltFile make_file(std::string_view path, const std::vector<Chunk>& chunks) {
   char* const arena = out.block.arena();
   char* at = arena;
   for (std::size_t i = 0; i < count; ++i) {
-    const Chunk& chunk = chunks[i];
+    const Chunk& chunk = *kept[i].chunk;
     const std::string_view name = chunk.name;
-    const std::uint32_t back = back_of(i);
+    const std::uint32_t back = kept[i].back;
     out.keys.push_back(word_of(name, back != 0));
     out.keys.push_back(ref_of(name, static_cast<std::uint32_t>(at - arena)));
     at = put_varint(at, back);
@@ -660,16 +685,15 @@ BuiltFile make_file(std::string_view path, const std::vector<Chunk>& chunks) {
 
 // The stored form (SymbolIndex::encode): a varint count, then per symbol the varint
 // back to its parent (0: top level), the kind's byte, the name's length as a varint, the
-// name, and the twelve position varints of the arena. Unlike the arena it holds every
+// name, and the eight position varints of the arena. Unlike the arena it holds every
 // length, so it reads without the keys.
-constexpr std::size_t kPositionFields = 12;
 constexpr std::size_t kMaxVarintBytes = 5;
 
 struct EncodedSymbol {
   std::uint32_t back = 0;
   char kind = 0;
   std::string_view name;
-  std::string_view positions;  // the twelve varints as they are
+  std::string_view positions;  // the eight varints as they are
 };
 
 // get_varint for bytes nobody vouches for: false past `end` or past 32 bits.
@@ -872,10 +896,10 @@ void SymbolIndex::place_keys(FileSymbols& file, const std::vector<std::uint64_t>
 
 // The live keys in path order, with room for `more` words and a quarter to spare:
 // growth copies the array about every quarter, which amortizes it.
-void SymbolIndex::rebuild_keys(std::size_t more) {
+void SymbolIndex::rebuild_keys(std::size_t more, bool spare) {
   const std::size_t wanted = keys_.size() - 2 * dead_keys_ + more;
   std::vector<std::uint64_t> keys;
-  keys.reserve(wanted + wanted / 4);
+  keys.reserve(spare ? wanted + wanted / 4 : wanted);
   for (const std::uint32_t slot : order_) {
     FileSymbols& file = files_[slot];
     if (file.first_key == FileSymbols::kUnplaced) continue;  // being placed
@@ -885,6 +909,11 @@ void SymbolIndex::rebuild_keys(std::size_t more) {
   }
   keys_.swap(keys);
   dead_keys_ = 0;
+}
+
+void SymbolIndex::shrink_to_fit() {
+  const std::unique_lock lock(mutex_);
+  if (keys_.capacity() > keys_.size() - 2 * dead_keys_) rebuild_keys(0, false);
 }
 
 // The positions in `order_` of the preferred files that are indexed, ascending, once each.

@@ -14,8 +14,8 @@
 // preferred directory, up to the limit: bounded and useful, never everything.
 //
 // Compact and quick: per symbol 16 bytes of search keys, kept for all files in one
-// array that a search streams through, and a record of about 18 bytes besides the name
-// (parent, kind, positions as varints); containers are built from the parent links
+// array that a search streams through, and a record of about 12 bytes besides the name
+// (parent, kind, rows and columns as varints); containers are built from the parent links
 // when asked for. A search reads the keys and, for the few symbols they let through,
 // the names (symbol_index.cpp).
 //
@@ -38,14 +38,22 @@
 
 namespace chunkls {
 
+// Where a symbol is: rows and byte columns (the index keeps no byte offsets; the store
+// has them).
+struct SymbolRange {
+  Point start;
+  Point end;
+  friend bool operator==(const SymbolRange&, const SymbolRange&) = default;
+};
+
 // One symbol as search returns it.
 struct SymbolMatch {
   std::string path;
   std::string name;
   std::string container;  // the parent's qualified name; empty at top level
   ChunkKind kind = ChunkKind::kFunction;
-  TextRange range;         // whole chunk (bytes and points)
-  TextRange selection;     // the name
+  SymbolRange range;       // whole chunk
+  SymbolRange selection;   // the name
   std::int32_t score = 0;  // higher is better; comparable within one search only
 };
 
@@ -71,7 +79,9 @@ class SymbolIndex {
 
   // The symbols of `path` become `chunks` (pre-order, parent links set; details are not
   // kept; a parent link that does not point back to an earlier chunk files the chunk at
-  // top level). Replaces what the file had.
+  // top level), but JSON's keys (ChunkKind::kKey): data, not code, and millions of them
+  // in a workspace of manifests; they stay document symbols and chunks. Replaces what
+  // the file had.
   void replace(const std::string& path, const std::vector<Chunk>& chunks);
   // The symbols of `chunks` as bytes for a store to keep (StoredChunking::symbols), so a
   // warm start loads them with replace_encoded() without reading chunks back.
@@ -80,7 +90,7 @@ class SymbolIndex {
   // is malformed (a damaged store): it is checked, never trusted.
   bool replace_encoded(const std::string& path, std::string_view encoded);
   // Changes whenever encode()'s format does: part of the stores' versions.
-  static constexpr int kEncodingVersion = 1;
+  static constexpr int kEncodingVersion = 2;
 
   // A file's symbols built outside the lock (symbol_index.cpp's).
   struct BuiltFile;
@@ -89,6 +99,9 @@ class SymbolIndex {
   bool contains(const std::string& path) const;
 
   std::vector<SymbolMatch> search(const SymbolSearch& search) const;
+  // Gives back the room the key array keeps for growth (up to a quarter of it): an idle
+  // indexer calls it. The next file added grows it again.
+  void shrink_to_fit();
   SymbolIndexStats stats() const;
 
  private:
@@ -101,7 +114,7 @@ class SymbolIndex {
   std::vector<std::size_t> preferred_positions(const std::vector<std::string>& paths) const;
   std::pair<std::size_t, std::size_t> directory_range(std::string_view prefix) const;
   void place_keys(FileSymbols& file, const std::vector<std::uint64_t>& keys);
-  void rebuild_keys(std::size_t more);
+  void rebuild_keys(std::size_t more, bool spare = true);
   std::uint64_t bookkeeping_bytes() const;
 
   mutable std::shared_mutex mutex_;

@@ -1,6 +1,7 @@
 #include "engine/index/workspace_indexer.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -130,8 +131,12 @@ struct WorkspaceIndexer::Root {
   std::atomic<std::uint64_t> next_seq{1};
   std::mutex mutex;  // store, stored
   std::unique_ptr<IndexStore> store;
+  // What the store holds of a file, without its path (the map's key): a copy per file
+  // of a large tree adds up.
   struct Known {
-    StoredFile file;
+    FileStamp stamp;
+    ContentKey key;
+    const Language* language = nullptr;
     std::uint64_t chunks = 0;
   };
   std::unordered_map<std::string, Known> stored;  // what the store holds, by path
@@ -375,7 +380,7 @@ void WorkspaceIndexer::file_changed(const std::string& path) {
   {
     const std::lock_guard lock(root->mutex);
     const auto known = root->stored.find(path);
-    if (known != root->stored.end() && known->second.file.stamp == *stamp && !racy(*stamp)) return;
+    if (known != root->stored.end() && known->second.stamp == *stamp && !racy(*stamp)) return;
   }
   {
     const std::lock_guard lock(mutex_);
@@ -503,6 +508,14 @@ void WorkspaceIndexer::count_done(std::uint64_t bytes, std::uint64_t chunks) {
   counters_.chunks += chunks;
 }
 
+// Parsing a batch leaves malloc holding the freed trees and texts (tens of MB after a
+// large tree); an idle indexer gives them back to the OS, so an indexed server costs what
+// it keeps (the symbols) and not what it went through.
+void WorkspaceIndexer::give_back_memory() {
+  if (services_.symbols) services_.symbols->shrink_to_fit();
+  ::malloc_trim(0);
+}
+
 void WorkspaceIndexer::walker_loop(std::stop_token stop) {
   name_this_thread("chunkls-walk");
   while (!stop.stop_requested()) {
@@ -521,10 +534,13 @@ void WorkspaceIndexer::walker_loop(std::stop_token stop) {
     } catch (const std::exception& e) {
       if (services_.log) services_.log(fmt::format("indexing {}: {}", root->path, e.what()));
     }
+    bool idle = false;
     {
       const std::lock_guard lock(mutex_);
       walking_ = false;
+      idle = !busy_locked();
     }
+    if (idle) give_back_memory();
     changed_.notify_all();
     maybe_report(true);
   }
@@ -552,7 +568,9 @@ void WorkspaceIndexer::warm_start(Root& root, std::stop_token stop) {
         if (services_.symbols && !services_.symbols->replace_encoded(file.path, summary.symbols)) {
           return true;
         }
-        stored.emplace(file.path, Root::Known{file, summary.chunks});
+        stored.emplace(file.path,
+                       Root::Known{file.stamp, file.key, services_.languages->find(file.language),
+                                   summary.chunks});
         return true;
       },
       services_.symbols != nullptr);
@@ -599,7 +617,7 @@ void WorkspaceIndexer::walk(Root& root, std::stop_token stop) {
       const std::lock_guard lock(root.mutex);
       if (const auto it = root.stored.find(path); it != root.stored.end()) known = it->second;
     }
-    if (known && known->file.stamp == file.stamp && !racy(file.stamp)) {
+    if (known && known->stamp == file.stamp && !racy(file.stamp)) {
       {
         const std::lock_guard lock(mutex_);
         ++counters_.unchanged;
@@ -609,9 +627,9 @@ void WorkspaceIndexer::walk(Root& root, std::stop_token stop) {
         services_.listener->indexed({.seq = seq,
                                      .root = root.path,
                                      .path = path,
-                                     .language = services_.languages->find(known->file.language),
+                                     .language = known->language,
                                      .stamp = file.stamp,
-                                     .key = known->file.key,
+                                     .key = known->key,
                                      .outcome = IndexOutcome::kUnchanged,
                                      .chunks = known->chunks});
       }
@@ -677,6 +695,7 @@ void WorkspaceIndexer::worker_loop(std::stop_token stop, unsigned index) {
       --pending_;
       idle = !busy_locked();
     }
+    if (idle) give_back_memory();
     if (idle) changed_.notify_all();
     maybe_report(idle);
   }
@@ -718,7 +737,9 @@ void WorkspaceIndexer::index_file(const IndexItem& item, std::stop_token stop) {
     return;
   }
   const std::string_view text = read.bytes;
-  const ContentKey key = services_.caches->key_of_file(path, *language, read);
+  // Hashed here, not through the caches' file level: the store is this file's metadata,
+  // and a copy of every indexed path in that level would cost megabytes.
+  const ContentKey key = content_key(*language, read.bytes);
   IndexStore* store = nullptr;
   {
     const std::lock_guard lock(root->mutex);
@@ -772,7 +793,8 @@ void WorkspaceIndexer::index_file(const IndexItem& item, std::stop_token stop) {
   {
     const std::lock_guard lock(root->mutex);
     if (root->store) root->store->put(file, chunking);
-    root->stored.insert_or_assign(path, Root::Known{file, chunking->chunks.size()});
+    root->stored.insert_or_assign(path,
+                                  Root::Known{file.stamp, key, language, chunking->chunks.size()});
   }
   {
     const std::lock_guard lock(mutex_);

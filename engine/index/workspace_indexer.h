@@ -3,9 +3,9 @@
 // symbols go straight into the SymbolIndex), walks the root (WorkspaceWalk), skips
 // files whose stamp matches the store, queues the rest by priority (IndexQueue) and
 // indexes them on worker threads: read, detect the language, look the content up (the
-// store holds each content once), else parse and chunk it (ChunkerPool, the constructs
-// cache level); then the symbols go to the SymbolIndex and the file to the store.
-// Files the store holds that the walk no longer finds are dropped once a walk completes.
+// store holds each content once), else parse and chunk it (ChunkerPool); then the symbols go to the
+// SymbolIndex and the file to the store. Files the store holds that the walk no longer finds are
+// dropped once a walk completes.
 //
 // The same engine serves the server (roots are the client's workspace folders; open
 // documents first, workers yield while the user types) and `chunkls index` (roots from
@@ -36,7 +36,6 @@
 #include <thread>
 #include <vector>
 
-#include "engine/cache/source_caches.h"
 #include "engine/chunks/chunker_pool.h"
 #include "engine/index/directory_watcher.h"
 #include "engine/index/ignore_rules.h"
@@ -143,7 +142,6 @@ struct IndexerOptions {
 // What the indexer borrows; all outlive it.
 struct IndexerServices {
   const LanguageRegistry* languages = nullptr;
-  SourceCaches* caches = nullptr;
   ChunkerPool* chunkers = nullptr;
   Monitor* monitor = nullptr;         // may be null
   SymbolIndex* symbols = nullptr;     // may be null (`chunkls index` without search)
@@ -210,6 +208,7 @@ class WorkspaceIndexer {
             bool directory, std::string detail);
   void count_done(std::uint64_t bytes, std::uint64_t chunks);
   void maybe_report(bool force);
+  void give_back_memory();
   bool busy_locked() const;
   std::shared_ptr<Root> make_root(const std::filesystem::path& root, bool trusted);
 

@@ -467,12 +467,14 @@ std::variant<Opened, OpenFailure> open_on_disk(const fs::path& database,
       return OpenFailure{Trouble::kCorrupt, *problem};
     }
     out.rebuilt = prepare_schema(db, versions);
-    // A big batch spills less; a checkpointed WAL shrinks back to this size.
-    exec(db, "PRAGMA cache_size=-16384");
+    // A big batch spills less (the pages are given back once the queue drains); a
+    // checkpointed WAL shrinks back to this size.
+    exec(db, "PRAGMA cache_size=-8192");
     exec(db, "PRAGMA journal_size_limit=67108864");
     out.reader = connect(name, SQLITE_OPEN_READWRITE, busy_timeout);
     exec(out.reader.get(), "PRAGMA query_only=1");
-    exec(out.reader.get(), "PRAGMA cache_size=-16384");
+    // Reads are lookups and one scan at a warm start: the OS's page cache does the rest.
+    exec(out.reader.get(), "PRAGMA cache_size=-2048");
     return out;
   } catch (const SqliteError& e) {
     return OpenFailure{trouble_of(e.code()), e.what()};
@@ -567,7 +569,7 @@ struct Reads {
                                     " FROM chunks WHERE content = ?1 ORDER BY ordinal"),
         counts(db,
                "SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM contents), "
-               "(SELECT count(*) FROM chunks)") {}
+               "(SELECT coalesce(sum(chunk_count), 0) FROM contents)") {}
   Statement files, file, scan_after, symbols, symbols_after, content, chunks, chunks_with_details,
       counts;
 };
@@ -698,9 +700,10 @@ class SqliteIndexStore final : public IndexStore {
       if (page.empty()) return;
       after = page.back().file.path;
       for (ScannedFile& scanned : page) {
-        if (!visit(scanned.file, std::move(scanned.summary))) return;
+        if (!visit(scanned.file, std::move(scanned.summary))) return release_read_memory();
       }
     }
+    release_read_memory();
   }
 
   void put(StoredFile file, std::shared_ptr<const StoredChunking> chunking) override {
@@ -727,13 +730,26 @@ class SqliteIndexStore final : public IndexStore {
 
   StoreInfo info() override {
     StoreInfo out{.location = location_, .in_memory = in_memory_, .note = note_};
-    const auto counts = reading("the counts", [&] {
-      const auto reset = reads_.counts.use();
-      std::array<std::uint64_t, 3> n{};
-      if (reads_.counts.step())
-        n = {reads_.counts.u64(0), reads_.counts.u64(1), reads_.counts.u64(2)};
-      return n;
-    });
+    // Counting reads two tables: done again only after a commit (chunkls/stats is polled).
+    const std::uint64_t transactions = transactions_.load();
+    std::array<std::uint64_t, 3> counts{};
+    {
+      const std::lock_guard lock(counts_mutex_);
+      if (!counted_ || counted_at_ != transactions) {
+        counts = reading("the counts", [&] {
+          const auto reset = reads_.counts.use();
+          std::array<std::uint64_t, 3> n{};
+          if (reads_.counts.step())
+            n = {reads_.counts.u64(0), reads_.counts.u64(1), reads_.counts.u64(2)};
+          return n;
+        });
+        release_read_memory();
+        counts_ = counts;
+        counted_ = true;
+        counted_at_ = transactions;
+      }
+      counts = counts_;
+    }
     out.files = counts[0];
     out.contents = counts[1];
     out.chunks = counts[2];
@@ -754,6 +770,14 @@ class SqliteIndexStore final : public IndexStore {
   };
 
   Database& read_db() { return reader_db_ ? *reader_db_ : writer_db_; }
+
+  // Gives the pages a scan cached back (an indexed server keeps no more than it needs).
+  void release_read_memory() {
+    if (in_memory_) return;  // there the cache is the database
+    Database& db = read_db();
+    const std::lock_guard lock(db.mutex);
+    sqlite3_db_release_memory(db.db.get());
+  }
 
   void say(const std::string& message) const noexcept {
     try {
@@ -822,6 +846,11 @@ class SqliteIndexStore final : public IndexStore {
 
   // ---- The writer thread ----
 
+  bool queue_empty() {
+    const std::lock_guard lock(queue_mutex_);
+    return queue_.empty();
+  }
+
   void enqueue(WriteOp op) {
     {
       const std::lock_guard lock(queue_mutex_);
@@ -839,6 +868,11 @@ class SqliteIndexStore final : public IndexStore {
       lock.unlock();
       std::vector<ContentKey> written;
       const std::uint64_t handled = write_batch(written);
+      if (!in_memory_ && queue_empty()) {
+        // The queue drained (indexing is done or pauses): the batch's pages go back.
+        const std::lock_guard db_lock(writer_db_.mutex);
+        sqlite3_db_release_memory(writer_db_.db.get());
+      }
       lock.lock();
       settle(written);
       completed_total_ += handled;
@@ -1071,6 +1105,10 @@ class SqliteIndexStore final : public IndexStore {
 
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<bool> damaged_{false};  // the damage marker is written
+  std::mutex counts_mutex_;           // the counts info() read last, and when
+  std::array<std::uint64_t, 3> counts_{};
+  std::uint64_t counted_at_ = 0;  // transactions_ then
+  bool counted_ = false;
   std::uint64_t failed_batches_ = 0;  // in a row; the writer thread's
   std::thread writer_;                // last: started once everything above exists
 };

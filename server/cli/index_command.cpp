@@ -239,7 +239,6 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
       .progress_interval = std::chrono::milliseconds(options.progress_bar ? 200 : 500),
       .cache_directory = cache_directory};
   WorkspaceIndexer indexer({.languages = &registry,
-                            .caches = &caches,
                             .chunkers = &chunkers,
                             .monitor = &monitor,
                             .symbols = nullptr,

@@ -29,8 +29,7 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
       options_(options),
       log_(std::move(log)),
       scheduler_(languages, *this, options.scheduling, monitor_, log_),
-      workspace_(languages, scheduler_.caches(), scheduler_.chunkers(), monitor_, *this, log_,
-                 options.workspace) {
+      workspace_(languages, scheduler_.chunkers(), monitor_, *this, log_, options.workspace) {
   monitor_.set_trace(options.trace);
   views_.monitor = &monitor_;
   register_methods();

@@ -39,11 +39,10 @@ bool same_indexing(const WorkspaceOptions& a, const WorkspaceOptions& b) {
 
 }  // namespace
 
-WorkspaceService::WorkspaceService(const LanguageRegistry& languages, SourceCaches& caches,
-                                   ChunkerPool& chunkers, Monitor& monitor, ClientChannel& client,
+WorkspaceService::WorkspaceService(const LanguageRegistry& languages, ChunkerPool& chunkers,
+                                   Monitor& monitor, ClientChannel& client,
                                    std::shared_ptr<spdlog::logger> log, WorkspaceOptions options)
     : languages_(languages),
-      caches_(caches),
       chunkers_(chunkers),
       monitor_(monitor),
       client_(client),
@@ -117,7 +116,6 @@ void WorkspaceService::start_indexer_locked() {
   }
   indexer_ = std::make_unique<WorkspaceIndexer>(
       IndexerServices{.languages = &languages_,
-                      .caches = &caches_,
                       .chunkers = &chunkers_,
                       .monitor = &monitor_,
                       .symbols = &symbols_,

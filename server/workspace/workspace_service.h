@@ -41,8 +41,8 @@ struct WorkspaceOptions {
 
 class WorkspaceService final : public IndexListener {
  public:
-  WorkspaceService(const LanguageRegistry& languages, SourceCaches& caches, ChunkerPool& chunkers,
-                   Monitor& monitor, ClientChannel& client, std::shared_ptr<spdlog::logger> log,
+  WorkspaceService(const LanguageRegistry& languages, ChunkerPool& chunkers, Monitor& monitor,
+                   ClientChannel& client, std::shared_ptr<spdlog::logger> log,
                    WorkspaceOptions options);
   ~WorkspaceService() override;
   WorkspaceService(const WorkspaceService&) = delete;
@@ -79,7 +79,6 @@ class WorkspaceService final : public IndexListener {
   void register_watchers();
 
   const LanguageRegistry& languages_;
-  SourceCaches& caches_;
   ChunkerPool& chunkers_;
   Monitor& monitor_;
   ClientChannel& client_;

@@ -287,7 +287,7 @@ TEST(SymbolIndexTest, BrokenParentLinksAreFiledAtTopLevel) {
 TEST(SymbolIndexTest, PositionsAndKindsRoundTrip) {
   Chunk chunk;
   chunk.name = "odd";
-  chunk.kind = ChunkKind::kKey;
+  chunk.kind = ChunkKind::kConstant;
   chunk.range = {4000000000u, 4294967295u, {123456789, 7}, {123456799, 0}};
   // A selection outside its range: kept as given, whatever it is.
   chunk.selection = {5, 3, {2, 900000}, {1, 1}};
@@ -295,9 +295,9 @@ TEST(SymbolIndexTest, PositionsAndKindsRoundTrip) {
   index.replace("/w/a.json", {chunk});
   const std::vector<SymbolMatch> found = index.search(query("odd"));
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].range, chunk.range);
-  EXPECT_EQ(found[0].selection, chunk.selection);
-  EXPECT_EQ(found[0].kind, ChunkKind::kKey);
+  EXPECT_EQ(found[0].range, (SymbolRange{chunk.range.start, chunk.range.end}));
+  EXPECT_EQ(found[0].selection, (SymbolRange{chunk.selection.start, chunk.selection.end}));
+  EXPECT_EQ(found[0].kind, ChunkKind::kConstant);
   EXPECT_EQ(found[0].path, "/w/a.json");
 }
 
@@ -308,12 +308,11 @@ std::vector<std::string> everything(const SymbolIndex& index) {
     SymbolSearch search = query(q, 0);
     search.preferred_files = {"/w/a.py", "/w/b.py"};
     for (const SymbolMatch& m : index.search(search)) {
-      out.push_back(fmt::format(
-          "{}|{}|{}|{}|{},{},{},{},{},{}|{},{},{},{},{},{}|{}", m.path, m.name, m.container,
-          static_cast<int>(m.kind), m.range.start_byte, m.range.end_byte, m.range.start.row,
-          m.range.start.column, m.range.end.row, m.range.end.column, m.selection.start_byte,
-          m.selection.end_byte, m.selection.start.row, m.selection.start.column,
-          m.selection.end.row, m.selection.end.column, m.score));
+      out.push_back(fmt::format("{}|{}|{}|{}|{},{},{},{}|{},{},{},{}|{}", m.path, m.name,
+                                m.container, static_cast<int>(m.kind), m.range.start.row,
+                                m.range.start.column, m.range.end.row, m.range.end.column,
+                                m.selection.start.row, m.selection.start.column,
+                                m.selection.end.row, m.selection.end.column, m.score));
     }
   }
   return out;
@@ -375,6 +374,32 @@ TEST(SymbolIndexTest, DamagedEncodingsAreRefused) {
   EXPECT_FALSE(index.replace_encoded("/w/keep.py", encoded + "x"));  // bytes left over
   EXPECT_FALSE(index.replace_encoded("/w/keep.py", ""));
   EXPECT_EQ(names(index.search(query("kept"))), (Names{"kept"}));
+}
+
+// JSON's keys are data: document symbols and chunks, never workspace symbols. What
+// nests in them (nothing in JSON; a made-up list here) files under the nearest symbol.
+TEST(SymbolIndexTest, KeysAreNotWorkspaceSymbols) {
+  Chunks chunks;
+  const std::int32_t config = chunks.add("config", ChunkKind::kObject);
+  const std::int32_t key = chunks.add("name", ChunkKind::kKey, config);
+  const std::int32_t inner = chunks.add("inner", ChunkKind::kKey, key);
+  chunks.add("method", ChunkKind::kMethod, inner);
+  chunks.add("top_key", ChunkKind::kKey);
+  const std::int32_t orphan_parent = chunks.add("k", ChunkKind::kKey);
+  chunks.add("orphan", ChunkKind::kFunction, orphan_parent);
+  SymbolIndex index;
+  index.replace("/w/a.json", chunks.list());
+  EXPECT_EQ(index.stats().symbols, 3u);
+  EXPECT_TRUE(index.search(query("name")).empty());
+  EXPECT_TRUE(index.search(query("top_key")).empty());
+  const std::vector<SymbolMatch> method = index.search(query("method"));
+  ASSERT_EQ(method.size(), 1u);
+  EXPECT_EQ(method[0].container, "config");
+  EXPECT_EQ(method[0].range.start.row, 3u);
+  EXPECT_EQ(index.search(query("orphan")).at(0).container, "");
+  SymbolIndex decoded;
+  ASSERT_TRUE(decoded.replace_encoded("/w/a.json", SymbolIndex::encode(chunks.list())));
+  EXPECT_EQ(everything(decoded), everything(index));
 }
 
 TEST(SymbolIndexTest, ReplaceRemoveClearContainsAndStats) {

@@ -65,7 +65,6 @@ struct Harness {
   explicit Harness(const std::filesystem::path& cache, unsigned workers = 2,
                    std::vector<std::string> excludes = {})
       : indexer({.languages = &registry(),
-                 .caches = &caches,
                  .chunkers = &chunkers,
                  .monitor = &monitor,
                  .symbols = &symbols,
@@ -94,7 +93,6 @@ struct Harness {
     return monitor.snapshot().stages[static_cast<std::size_t>(Stage::kParse)].count;
   }
 
-  SourceCaches caches;
   ChunkerPool chunkers;
   Monitor monitor;
   SymbolIndex symbols;
@@ -154,8 +152,7 @@ TEST(WorkspaceIndexer, WarmRestartReadsTheStoreAndParsesNothing) {
   EXPECT_EQ(p.unchanged, 2u);
   EXPECT_EQ(p.warm_files, 2u);
   EXPECT_EQ(second.parses(), 0u);
-  EXPECT_EQ(second.chunkers.stats().acquired, 0u);             // not one parser was needed
-  EXPECT_EQ(second.caches.stats().files.counters.misses, 0u);  // nothing was even hashed
+  EXPECT_EQ(second.chunkers.stats().acquired, 0u);  // not one parser was needed
   EXPECT_TRUE(second.has_symbol("Shape"));
   EXPECT_TRUE(second.has_symbol("add"));
 }
@@ -290,14 +287,11 @@ TEST(WorkspaceIndexer, AnUnmarkedUntrustedRootIsWalkedOnlyUpToTheFileLimit) {
   TempDir home;
   for (int i = 0; i < 30; ++i)
     home.write(fmt::format("f{:02}.py", i), "x = 1\n");
-  SourceCaches caches;
   ChunkerPool chunkers;
   SymbolIndex symbols;
-  WorkspaceIndexer indexer({.languages = &Harness::registry(),
-                            .caches = &caches,
-                            .chunkers = &chunkers,
-                            .symbols = &symbols},
-                           {.walk = {.max_files_without_marker = 10}, .workers = 1, .nice = 0});
+  WorkspaceIndexer indexer(
+      {.languages = &Harness::registry(), .chunkers = &chunkers, .symbols = &symbols},
+      {.walk = {.max_files_without_marker = 10}, .workers = 1, .nice = 0});
   indexer.add_root(home.path(), /*trusted=*/false);
   ASSERT_TRUE(indexer.wait_idle());
   EXPECT_EQ(indexer.progress().found, 10u);
