@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "engine/chunks/chunker.h"
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "engine/syntax/language_registry.h"
 
 namespace {

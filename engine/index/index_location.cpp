@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "engine/store/sqlite_index_store.h"
 
 namespace chunkls {

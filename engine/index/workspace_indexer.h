@@ -38,9 +38,9 @@
 
 #include "engine/chunks/chunker_pool.h"
 #include "engine/index/directory_watcher.h"
-#include "engine/index/ignore_rules.h"
 #include "engine/index/index_queue.h"
-#include "engine/index/symbol_index.h"
+#include "engine/index/index_skip.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "engine/index/workspace_walk.h"
 #include "engine/metrics/monitor.h"
 #include "engine/store/index_store.h"
@@ -49,23 +49,6 @@
 #include "engine/syntax/language_registry.h"
 
 namespace chunkls {
-
-// Why a file was not indexed (the walk's reasons, and the reader's).
-enum class IndexSkip : std::uint8_t {
-  kIgnored,      // .gitignore and friends
-  kExcluded,     // a user exclude glob
-  kTooLarge,     // over the size limit
-  kNotAFile,     // FIFO, socket, device
-  kUnreadable,   // could not be read or stat'ed
-  kOutsideRoot,  // a link out of the root
-  kLoop,         // a directory reached twice
-  kFileLimit,    // past the file limit of a root without a project marker
-  kBinary,       // a NUL byte in the first 8 KiB
-  kUnsupported,  // no language for it
-  kFailed,       // parsing gave up (time limit) or failed
-  kCount,
-};
-std::string_view to_string(IndexSkip reason);
 
 enum class IndexOutcome : std::uint8_t {
   kUnchanged,  // its stamp matched the store: not even read
@@ -83,7 +66,8 @@ struct IndexedFile {
   IndexOutcome outcome = IndexOutcome::kParsed;
   std::uint64_t chunks = 0;
   // The chunks (ids as stored: see IndexStore) and the text read; null / empty for
-  // kUnchanged files, whose chunks a listener may read from store_of(root).
+  // kUnchanged files and for files read again with the content the store already names
+  // for them; a listener may read those chunks from store_of(root).
   std::shared_ptr<const StoredChunking> chunking;
   std::string_view text;
 };
@@ -190,7 +174,7 @@ class WorkspaceIndexer {
   void stop();
 
  private:
-  struct Root;
+  struct Root;  // workspace_indexer_root.h
   struct WalkJob {
     std::shared_ptr<Root> root;
   };
@@ -199,6 +183,10 @@ class WorkspaceIndexer {
   void warm_start(Root& root, std::stop_token stop);
   void walk(Root& root, std::stop_token stop);
   void index_file(const IndexItem& item, std::stop_token stop);
+  // A file read again whose content the store already names for it: stamp refreshed,
+  // counted and reported; false (nothing done) otherwise.
+  bool touched(Root& root, const IndexItem& item, const SourceRead& read, const ContentKey& key,
+               const Language* language);
   std::shared_ptr<Root> root_of(const std::string& path) const;
   // Whether the walk of `root` would leave `path` out (ignore rules, user globs, .git).
   bool left_out(Root& root, const std::string& path, bool is_directory) const;

@@ -14,7 +14,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "engine/index/ignore_rules.h"
+#include "engine/index/ignore/ignore_rules.h"
 
 namespace chunkls {
 

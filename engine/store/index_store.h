@@ -92,6 +92,9 @@ class IndexStore {
   // content key: when the key is stored already, `chunking` is not written; a null one
   // is an empty chunking). Contents no file names any more are deleted.
   virtual void put(StoredFile file, std::shared_ptr<const StoredChunking> chunking) = 0;
+  // Queued: the file's row takes `file`'s stamp if it still names `file.key` (a file
+  // touched, or rewritten with the same bytes); nothing otherwise. Reads no chunks.
+  virtual void touch(StoredFile file) = 0;
   virtual void remove(std::string path) = 0;
   // Deletes everything (files, contents, chunks); the meta rows stay.
   virtual void clear() = 0;

@@ -14,7 +14,7 @@
 
 #include "engine/cache/source_caches.h"
 #include "engine/chunks/chunker_pool.h"
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "engine/index/workspace_indexer.h"
 #include "engine/metrics/monitor.h"
 #include "engine/metrics/process_memory.h"

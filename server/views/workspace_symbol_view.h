@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "protocol/position_encoding.h"
 
 namespace chunkls {

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 #include "engine/index/workspace_indexer.h"
 #include "server/stats/stats_report.h"
 #include "server/workspace/client_channel.h"

@@ -1,6 +1,6 @@
 // IgnoreRules against the oracle nobody here wrote: `git check-ignore --no-index` on the
 // same trees (hand-written and random), plus the user's exclude globs.
-#include "engine/index/ignore_rules.h"
+#include "engine/index/ignore/ignore_rules.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "engine/index/symbol_index.h"
+#include "engine/index/symbols/symbol_index.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

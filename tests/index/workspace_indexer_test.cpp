@@ -207,6 +207,41 @@ TEST(WorkspaceIndexer, ACopyOfKnownContentIsNotParsedAgain) {
   EXPECT_EQ(found, 2u);
 }
 
+// A file touched (new mtime, same bytes) is read and hashed, and then only its stamp
+// moves: nothing is parsed, no chunk is read back, and the next start trusts it.
+TEST(WorkspaceIndexer, ATouchedFileOnlyRefreshesItsStamp) {
+  TempDir tree;
+  TempDir cache;
+  make_tree(tree);
+  age_tree(tree.path());
+  const std::filesystem::path shapes = tree.path() / "src/shapes.py";
+  {
+    Harness first(cache.path());
+    ASSERT_TRUE(first.index(tree.path()));
+    std::filesystem::last_write_time(
+        shapes, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(30));
+    first.indexer.file_changed(shapes.string());
+    ASSERT_TRUE(first.indexer.wait_idle());
+    const IndexProgress p = first.indexer.progress();
+    EXPECT_EQ(p.parsed, 2u);  // the first walk's two files, not one more
+    EXPECT_EQ(p.stored, 1u);
+    EXPECT_EQ(first.listener.outcomes().at(shapes.string()), IndexOutcome::kStored);
+    EXPECT_TRUE(first.has_symbol("Shape"));
+    first.indexer.stop();
+    const std::optional<StoredFile> row =
+        open_sqlite_store(store_directory(cache.path(), tree.path()) / kStoreFileName,
+                          store_versions(Harness::registry()))
+            ->file(shapes.string());
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->stamp, stamp_of(shapes.string()));
+  }
+  Harness second(cache.path());
+  ASSERT_TRUE(second.index(tree.path()));
+  EXPECT_EQ(second.indexer.progress().unchanged, 2u);
+  EXPECT_EQ(second.parses(), 0u);
+  EXPECT_TRUE(second.has_symbol("Shape"));
+}
+
 TEST(WorkspaceIndexer, WatchedFileEventsIndexAndDropFilesAndRespectIgnoreRules) {
   TempDir tree;
   make_tree(tree);

@@ -287,6 +287,21 @@ TEST_F(StoreTest, ScanPagesInPathOrderStopsOnRequestAndLetsTheVisitorUseTheStore
   EXPECT_EQ(visits, 3);
 }
 
+TEST_F(StoreTest, TouchMovesTheStampOnlyWhileTheRowNamesThatContent) {
+  auto store = open();
+  store->put(stored_file("/w/a.py", key_of(1)), shared(sample_chunking(1)));
+  StoredFile touched = stored_file("/w/a.py", key_of(1), 8192);
+  store->touch(touched);
+  store->touch(stored_file("/w/a.py", key_of(2), 9999));  // another content: no change
+  store->touch(stored_file("/w/missing.py", key_of(1)));  // no row: none made
+  store->flush();
+  EXPECT_EQ(store->file("/w/a.py"), touched);
+  EXPECT_FALSE(store->file("/w/missing.py"));
+  EXPECT_EQ(store->chunking(key_of(1)), sample_chunking(1));
+  EXPECT_FALSE(store->chunking(key_of(2)));
+  EXPECT_EQ(store->info().files, 1u);
+}
+
 TEST_F(StoreTest, SameContentIsStoredOnceAndDeletedWithItsLastFile) {
   auto store = open();
   store->put(stored_file("/w/one.py", key_of(5)), shared(sample_chunking(5)));

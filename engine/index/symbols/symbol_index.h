@@ -17,7 +17,9 @@
 // array that a search streams through, and a record of about 12 bytes besides the name
 // (parent, kind, rows and columns as varints); containers are built from the parent links
 // when asked for. A search reads the keys and, for the few symbols they let through,
-// the names (symbol_index.cpp).
+// the names. The pieces live beside this header: the keys and matchers
+// (symbol_keys.h), the records and their stored form (symbol_records.h), one search
+// (symbol_search.h).
 //
 // Thread-safety: every member is safe from any thread (a shared mutex: searches run in
 // parallel; replace/remove take it exclusively for a moment, now and then a few
@@ -37,6 +39,10 @@
 #include "engine/chunks/chunk.h"
 
 namespace chunkls {
+
+namespace symbols {
+struct BuiltFile;  // symbol_records.h
+}  // namespace symbols
 
 // Where a symbol is: rows and byte columns (the index keeps no byte offsets; the store
 // has them).
@@ -92,8 +98,6 @@ class SymbolIndex {
   // Changes whenever encode()'s format does: part of the stores' versions.
   static constexpr int kEncodingVersion = 2;
 
-  // A file's symbols built outside the lock (symbol_index.cpp's).
-  struct BuiltFile;
   void remove(const std::string& path);
   void clear();
   bool contains(const std::string& path) const;
@@ -105,10 +109,11 @@ class SymbolIndex {
   SymbolIndexStats stats() const;
 
  private:
-  // One file's symbols but their keys (symbol_index.cpp): one block with its path and
-  // each symbol's record (parent, kind, name, positions).
+  // One file's symbols but their keys (a symbols::FileBlock, symbol_records.h): one block
+  // with its path and each symbol's record (parent, kind, name, positions).
   struct FileSymbols;
-  void install(const std::string& path, BuiltFile built);
+  // Takes a file built outside the lock (symbols::make_file or decode_file).
+  void install(const std::string& path, symbols::BuiltFile built);
   std::vector<SymbolMatch> search_empty(const SymbolSearch& search) const;
   std::size_t position_of(std::string_view path) const;
   std::vector<std::size_t> preferred_positions(const std::vector<std::string>& paths) const;

@@ -1,4 +1,4 @@
-#include "engine/index/ignore_glob_automaton.h"
+#include "engine/index/ignore/ignore_glob_automaton.h"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "engine/index/ignore_rules.h"
+#include "engine/index/ignore/ignore_rules.h"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "engine/index/git_work_tree.h"
-#include "engine/index/ignore_rule_file.h"
+#include "engine/index/ignore/git_work_tree.h"
+#include "engine/index/ignore/ignore_rule_file.h"
 
 // Why not git_ignore_path_is_ignored: libgit2 (1.5 here, and still in 1.9) lets the
 // top-level .gitignore win over a nested one ("*.log" at the top, "!keep.log" in sub/:

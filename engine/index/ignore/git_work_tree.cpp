@@ -1,4 +1,4 @@
-#include "engine/index/git_work_tree.h"
+#include "engine/index/ignore/git_work_tree.h"
 
 #include <fmt/format.h>
 #include <git2.h>

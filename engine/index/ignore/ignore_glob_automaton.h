@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/index/ignore_glob_syntax.h"
+#include "engine/index/ignore/ignore_glob_syntax.h"
 
 namespace chunkls::ignore {
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/index/ignore_glob.h"
+#include "engine/index/ignore/ignore_glob.h"
 
 namespace chunkls::ignore {
 

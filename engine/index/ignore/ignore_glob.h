@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/index/ignore_glob_syntax.h"
+#include "engine/index/ignore/ignore_glob_syntax.h"
 
 namespace chunkls::ignore {
 

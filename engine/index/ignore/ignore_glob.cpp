@@ -1,11 +1,11 @@
-#include "engine/index/ignore_glob.h"
+#include "engine/index/ignore/ignore_glob.h"
 
 #include <algorithm>
 #include <span>
 #include <utility>
 #include <vector>
 
-#include "engine/index/ignore_glob_automaton.h"
+#include "engine/index/ignore/ignore_glob_automaton.h"
 
 namespace chunkls::ignore {
 

@@ -1,4 +1,4 @@
-#include "engine/index/ignore_rule_file.h"
+#include "engine/index/ignore/ignore_rule_file.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>

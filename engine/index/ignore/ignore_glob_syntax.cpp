@@ -1,4 +1,4 @@
-#include "engine/index/ignore_glob_syntax.h"
+#include "engine/index/ignore/ignore_glob_syntax.h"
 
 #include <fmt/format.h>
 
