@@ -5,13 +5,11 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "engine/index/index_location.h"
 #include "engine/index/workspace_indexer_root.h"
 #include "engine/support/thread_name.h"
+#include "engine/support/thread_priority.h"
 
 namespace chunkls {
 
@@ -36,6 +34,7 @@ WorkspaceIndexer::WorkspaceIndexer(IndexerServices services, IndexerOptions opti
       options_(std::move(options)),
       clock_(services_.clock ? services_.clock : &steady_clock()),
       versions_(store_versions(*services_.languages)),
+      typing_(services_.typing ? services_.typing : std::make_shared<WorkHold>()),
       stop_raised_(std::make_shared<std::atomic<bool>>(false)) {
   stop_flag_ = stop_raised_;
   const unsigned workers = std::max(1u, options_.workers);
@@ -54,6 +53,7 @@ WorkspaceIndexer::~WorkspaceIndexer() {
 void WorkspaceIndexer::stop() {
   watcher_.reset();  // no more events from its thread
   stop_raised_->store(true);
+  typing_->close();  // a paused file gives up now
   queue_.stop();
   walker_.request_stop();
   for (std::jthread& worker : workers_)
@@ -155,6 +155,9 @@ void WorkspaceIndexer::give_back_memory() {
 
 void WorkspaceIndexer::walker_loop(std::stop_token stop) {
   name_this_thread("chunkls-walk");
+  // Walks and warm starts are background work too, and the stores' writer threads
+  // (started from here) inherit the niceness.
+  lower_this_thread_priority(options_.nice);
   while (!stop.stop_requested()) {
     std::shared_ptr<Root> root;
     {
@@ -185,13 +188,7 @@ void WorkspaceIndexer::walker_loop(std::stop_token stop) {
 
 void WorkspaceIndexer::worker_loop(std::stop_token stop, unsigned index) {
   name_this_thread(fmt::format("chunkls-index-{}", index));
-  if (options_.nice > 0) {
-    // Linux applies a thread id's niceness to that thread alone.
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    errno = 0;
-    const int current = ::getpriority(PRIO_PROCESS, tid);
-    if (errno == 0) ::setpriority(PRIO_PROCESS, tid, current + options_.nice);
-  }
+  lower_this_thread_priority(options_.nice);
   while (!stop.stop_requested()) {
     std::optional<IndexItem> item = queue_.pop(stop);
     if (!item) return;
@@ -304,7 +301,8 @@ void WorkspaceIndexer::index_file(const IndexItem& item, std::stop_token stop) {
   }
   if (!chunking) {
     outcome = IndexOutcome::kParsed;
-    const Deadline deadline = Deadline::after(options_.time_limit).or_when(stop_flag_);
+    const Deadline deadline =
+        Deadline::after(options_.time_limit).or_when(stop_flag_).yielding_to(typing_);
     try {
       const ChunkerPool::Lease chunker = services_.chunkers->acquire(*language);
       Tree tree;

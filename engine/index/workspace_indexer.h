@@ -11,8 +11,9 @@
 // documents first, workers yield while the user types) and `chunkls index` (roots from
 // the command line; an IndexListener prints chunks and progress).
 //
-// Threads: one walker thread (warm starts and walks, one root at a time), `workers`
-// worker threads at a lower OS priority (nice), the stores' writer threads, and with
+// Threads: one walker thread (warm starts and walks, one root at a time) and `workers`
+// worker threads, all at a lower OS priority (nice), the stores' writer threads (started
+// by the walker, so niced too), and with
 // `watch` a DirectoryWatcher thread that reports changes under the walked directories. Every
 // public member is safe from any thread. stop() (and the destructor) returns once every
 // thread has ended: a parse in progress gives up at its next deadline check (a few
@@ -47,6 +48,7 @@
 #include "engine/store/sqlite_index_store.h"
 #include "engine/support/clock.h"
 #include "engine/syntax/language_registry.h"
+#include "engine/syntax/work_hold.h"
 
 namespace chunkls {
 
@@ -111,7 +113,7 @@ class IndexListener {
 struct IndexerOptions {
   WalkOptions walk;  // trusted_root is set per root by add_root()
   unsigned workers = 1;
-  int nice = 10;                                // added to the workers' niceness; 0: none
+  int nice = 10;  // added to the walker's and the workers' niceness; 0: none
   std::chrono::milliseconds time_limit{10000};  // per file
   std::chrono::milliseconds progress_interval{250};
   // Files modified this recently are queued as "changed" (before the rest).
@@ -132,6 +134,10 @@ struct IndexerServices {
   IndexListener* listener = nullptr;  // may be null
   StoreLog log;                       // store problems, walk problems; may be empty
   const Clock* clock = nullptr;       // null: steady_clock()
+  // What hold() raises: parses and chunk walks in progress pause at their next deadline
+  // check. Null: the indexer makes its own (a test raises one directly to catch a worker
+  // inside a file).
+  std::shared_ptr<WorkHold> typing;
 };
 
 class WorkspaceIndexer {
@@ -158,8 +164,9 @@ class WorkspaceIndexer {
   // is dropped from the store and the symbols.
   void file_changed(const std::string& path);
   void file_deleted(const std::string& path);
-  // The user is typing: workers start no new file until `hold` has passed since the
-  // last call (a file in progress finishes); hold(0) releases at once.
+  // The user is typing: until `hold` has passed since the last call, workers start no new
+  // file and a file in progress pauses at its next deadline check (within a
+  // millisecond), then goes on where it was; hold(0) releases at once.
   void hold(std::chrono::milliseconds hold);
 
   // Drops what is queued and stops the walks in progress (the user cancelled the
@@ -205,6 +212,7 @@ class WorkspaceIndexer {
   const Clock* clock_;
   std::string versions_;
   IndexQueue queue_;
+  std::shared_ptr<WorkHold> typing_;
   StopFlag stop_flag_;
   std::shared_ptr<std::atomic<bool>> stop_raised_;
 

@@ -273,7 +273,9 @@ void WorkspaceIndexer::file_deleted(const std::string& path) {
 }
 
 void WorkspaceIndexer::hold(std::chrono::milliseconds hold) {
-  queue_.hold_until(std::chrono::steady_clock::now() + hold);
+  const auto until = std::chrono::steady_clock::now() + hold;
+  queue_.hold_until(until);
+  typing_->hold_until(until);
 }
 
 }  // namespace chunkls

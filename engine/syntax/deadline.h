@@ -4,8 +4,13 @@
 // request the client cancelled, a server that is exiting). Work checks it often enough
 // that giving up takes milliseconds, and leaves its inputs as they were.
 //
-// A plain value; copies share the flags. expired() is safe from any thread; the flags
-// are raised from any thread. Tests pass a deadline that has already passed, or a flag
+// A deadline may also yield to a WorkHold (background indexing while the user types): its
+// checks then block while the hold is raised, and the time spent so is added to the time
+// limit, so a paused file is not given up for having waited.
+//
+// A plain value; copies share the flags, the hold and the paused time (they are checks
+// of the same work). expired() is safe from any thread; the flags are raised from any
+// thread. Tests pass a deadline that has already passed, or a flag
 // already raised, to exercise the give-up paths deterministically.
 #pragma once
 
@@ -15,6 +20,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+
+#include "engine/syntax/work_hold.h"
 
 namespace chunkls {
 
@@ -59,16 +66,34 @@ class Deadline {
     return out;
   }
 
-  // No time limit and no flag: nothing can stop the work.
-  bool is_never() const { return when_ == Clock::time_point::max() && !flags_[0]; }
+  // This deadline, whose checks also wait while `hold` is raised (see above).
+  Deadline yielding_to(std::shared_ptr<const WorkHold> hold) const {
+    Deadline out = *this;
+    out.hold_ = std::move(hold);
+    out.paused_ = std::make_shared<std::atomic<Clock::rep>>(0);
+    return out;
+  }
+
+  // No time limit, no flag and no hold: nothing can stop or pause the work.
+  bool is_never() const { return when_ == Clock::time_point::max() && !flags_[0] && !hold_; }
   bool stopped() const {
     for (const StopFlag& flag : flags_) {
       if (flag && flag->load(std::memory_order_relaxed)) return true;
     }
     return false;
   }
+  // Waits first while a hold is raised (the only check that may block).
   bool expired() const {
-    return stopped() || (when_ != Clock::time_point::max() && Clock::now() >= when_);
+    if (hold_ && hold_->held()) {
+      paused_->fetch_add(hold_->pass([this] { return stopped(); }).count());
+    }
+    if (stopped()) return true;
+    if (when_ == Clock::time_point::max()) return false;
+    return Clock::now() >= when_ + paused();
+  }
+  // Time spent waiting on the hold so far.
+  Clock::duration paused() const {
+    return Clock::duration(paused_ ? paused_->load(std::memory_order_relaxed) : 0);
   }
   // The exception for work that found expired() true: Cancelled when a flag was
   // raised, else DeadlineExceeded.
@@ -85,6 +110,8 @@ class Deadline {
   explicit Deadline(Clock::time_point when) : when_(when) {}
   Clock::time_point when_;
   std::array<StopFlag, 2> flags_;
+  std::shared_ptr<const WorkHold> hold_;
+  std::shared_ptr<std::atomic<Clock::rep>> paused_;
 };
 
 }  // namespace chunkls

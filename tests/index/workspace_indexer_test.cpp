@@ -63,12 +63,14 @@ class RecordingListener final : public IndexListener {
 // One indexer and everything it borrows, over `cache` (empty: in memory).
 struct Harness {
   explicit Harness(const std::filesystem::path& cache, unsigned workers = 2,
-                   std::vector<std::string> excludes = {})
+                   std::vector<std::string> excludes = {},
+                   std::shared_ptr<WorkHold> typing = nullptr)
       : indexer({.languages = &registry(),
                  .chunkers = &chunkers,
                  .monitor = &monitor,
                  .symbols = &symbols,
-                 .listener = &listener},
+                 .listener = &listener,
+                 .typing = std::move(typing)},
                 {.walk = {.exclude_globs = std::move(excludes)},
                  .workers = workers,
                  .nice = 0,
@@ -351,6 +353,67 @@ TEST(WorkspaceIndexer, CancelDropsTheQueueAndReindexStartsAgain) {
   ASSERT_TRUE(h.indexer.wait_idle());
   EXPECT_EQ(h.indexer.progress().parsed, 20u);
   EXPECT_TRUE(h.has_symbol("f19"));
+}
+
+// A Python file long enough that its parse reaches tree-sitter's progress checks.
+std::string many_functions(int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i)
+    text += fmt::format("def f{}(a, b):\n    return a + b * {}\n", i, i);
+  return text;
+}
+
+// Until a worker is paused inside a file (the hold is raised before the root is added,
+// so the first deadline check of the parse waits); false if no worker ever pauses (a
+// minute is only the bound of a failing run).
+bool await_paused(const WorkHold& typing) {
+  const auto give_up = WorkHold::Clock::now() + std::chrono::minutes(1);
+  while (typing.waiting() == 0) {
+    if (WorkHold::Clock::now() > give_up) return false;
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  return true;
+}
+
+TEST(WorkspaceIndexer, TypingPausesAFileInProgressWhichThenGoesOnWhereItWas) {
+  TempDir tree;
+  git_init(tree.path());
+  tree.write("big.py", many_functions(400));
+  auto typing = std::make_shared<WorkHold>();
+  typing->hold_until(WorkHold::Clock::now() + std::chrono::hours(1));
+  Harness h({}, 1, {}, typing);
+  h.indexer.add_root(tree.path(), true);
+  ASSERT_TRUE(await_paused(*typing));
+  EXPECT_EQ(h.indexer.progress().done, 0u);
+  EXPECT_FALSE(h.indexer.progress().idle);
+  h.indexer.hold(milliseconds(0));  // what the server's typing hold does when it ends
+  ASSERT_TRUE(h.indexer.wait_idle());
+  const IndexProgress done = h.indexer.progress();
+  EXPECT_EQ(done.parsed, 1u);
+  EXPECT_EQ(done.skipped[static_cast<std::size_t>(IndexSkip::kFailed)], 0u);
+  EXPECT_EQ(h.parses(), 1u);  // paused and resumed, not parsed again
+  EXPECT_GE(typing->pauses(), 1u);
+  EXPECT_TRUE(h.has_symbol("f399"));
+}
+
+TEST(WorkspaceIndexer, StopWhilePausedByTypingEndsAtOnceAndWritesNothing) {
+  TempDir tree;
+  TempDir cache;
+  git_init(tree.path());
+  tree.write("big.py", many_functions(400));
+  auto typing = std::make_shared<WorkHold>();
+  typing->hold_until(WorkHold::Clock::now() + std::chrono::hours(1));
+  {
+    Harness h(cache.path(), 1, {}, typing);
+    h.indexer.add_root(tree.path(), true);
+    ASSERT_TRUE(await_paused(*typing));
+    h.indexer.stop();  // an hour's hold does not keep it
+    EXPECT_EQ(typing->waiting(), 0u);
+    EXPECT_EQ(h.indexer.progress().parsed, 0u);
+  }
+  const std::filesystem::path db = store_directory(cache.path(), tree.path()) / kStoreFileName;
+  auto store = open_sqlite_store(db, store_versions(Harness::registry()));
+  EXPECT_TRUE(store->files().empty());
 }
 
 TEST(WorkspaceIndexer, StopWhileIndexingLeavesAConsistentStore) {
