@@ -22,6 +22,9 @@ std::shared_ptr<const StoredChunking> stored_chunking(ChunkedText&& chunked) {
   out->symbols = SymbolIndex::encode(chunked.chunks);
   out->chunks = std::move(chunked.chunks);
   out->folds = std::move(chunked.folds);
+  // A memory store keeps this for the process: not the slack of the vectors' growth.
+  out->chunks.shrink_to_fit();
+  out->folds.shrink_to_fit();
   out->omitted_too_deep = chunked.omitted_too_deep;
   out->omitted_over_the_count = chunked.omitted_over_the_count;
   return out;

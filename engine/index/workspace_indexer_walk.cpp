@@ -10,6 +10,7 @@
 #include "engine/index/index_location.h"
 #include "engine/index/workspace_indexer.h"
 #include "engine/index/workspace_indexer_root.h"
+#include "engine/store/memory_index_store.h"
 #include "engine/store/sqlite_index_store.h"
 
 namespace chunkls {
@@ -31,7 +32,7 @@ bool has_extension(const std::string& path) {
 void WorkspaceIndexer::warm_start(Root& root, std::stop_token stop) {
   std::unique_ptr<IndexStore> store;
   if (options_.cache_directory.empty()) {
-    store = open_memory_store(versions_, services_.log);
+    store = open_memory_store();
   } else {
     const std::filesystem::path directory = store_directory(options_.cache_directory, root.path);
     store = open_sqlite_store(directory / kStoreFileName, versions_, services_.log);

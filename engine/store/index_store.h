@@ -5,10 +5,12 @@
 // (then hash) differs is indexed again.
 //
 // The seam between the indexer and the disk: SqliteIndexStore (sqlite_index_store.h) is
-// the real one; tests of the indexer may use open_memory_store(). Writes are queued and
-// committed by one writer thread in batched transactions; reads may run on any thread
+// the real one, MemoryIndexStore (memory_index_store.h) keeps nothing past the process
+// (`--no-cache`, a disk store that cannot be used, tests of the indexer). A SqliteIndexStore
+// queues writes for one writer thread (batched transactions); reads may run on any thread
 // meanwhile and see the last committed state, except chunking(), which also sees the
-// contents queued and not committed yet (a copy of a file just indexed is a hit).
+// contents queued and not committed yet (a copy of a file just indexed is a hit). A
+// MemoryIndexStore applies each write at once.
 //
 // Chunk ids hash the path (chunk.h): a stored chunking is kept per content, so what
 // chunking() returns carries ids for whichever path wrote it first; callers that need a

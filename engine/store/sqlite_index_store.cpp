@@ -22,11 +22,13 @@
 #include <variant>
 #include <vector>
 
+#include "engine/store/memory_index_store.h"
 #include "engine/store/sqlite_handles.h"
 #include "engine/store/sqlite_statement.h"
 #include "engine/store/store_opening.h"
 #include "engine/store/store_schema.h"
 #include "engine/store/store_writes.h"
+#include "engine/support/thread_name.h"
 
 namespace chunkls {
 
@@ -65,17 +67,14 @@ struct Database {
 
 class SqliteIndexStore final : public IndexStore {
  public:
-  SqliteIndexStore(Opened opened, std::string location, bool in_memory, std::string note,
-                   StoreLog log)
+  SqliteIndexStore(Opened opened, std::string location, std::string note, StoreLog log)
       : location_(std::move(location)),
-        in_memory_(in_memory),
         note_(std::move(note)),
         log_(std::move(log)),
-        batch_time_(in_memory ? std::chrono::milliseconds{0} : kBatchTime),
         writer_db_(std::move(opened.writer)),
-        reader_db_(opened.reader ? std::make_unique<Database>(std::move(opened.reader)) : nullptr),
+        reader_db_(std::move(opened.reader)),
         writes_(writer_db_.db.get()),
-        reads_(read_db().db.get()) {
+        reads_(reader_db_.db.get()) {
     writer_ = std::thread([this] { write_loop(); });
   }
 
@@ -175,7 +174,7 @@ class SqliteIndexStore final : public IndexStore {
   }
 
   StoreInfo info() override {
-    StoreInfo out{.location = location_, .in_memory = in_memory_, .note = note_};
+    StoreInfo out{.location = location_, .note = note_};
     // Counting reads two tables: done again only after a commit (chunkls/stats is polled).
     const std::uint64_t transactions = transactions_.load();
     std::array<std::uint64_t, 3> counts{};
@@ -199,8 +198,7 @@ class SqliteIndexStore final : public IndexStore {
     out.files = counts[0];
     out.contents = counts[1];
     out.chunks = counts[2];
-    if (!in_memory_)
-      out.bytes_on_disk = file_size_or_zero(location_) + file_size_or_zero(location_ + "-wal");
+    out.bytes_on_disk = file_size_or_zero(location_) + file_size_or_zero(location_ + "-wal");
     {
       const std::lock_guard lock(queue_mutex_);
       out.writes_queued = queued_total_ - completed_total_;
@@ -215,14 +213,10 @@ class SqliteIndexStore final : public IndexStore {
     StoredSummary summary;
   };
 
-  Database& read_db() { return reader_db_ ? *reader_db_ : writer_db_; }
-
   // Gives the pages a scan cached back (an indexed server keeps no more than it needs).
   void release_read_memory() {
-    if (in_memory_) return;  // there the cache is the database
-    Database& db = read_db();
-    const std::lock_guard lock(db.mutex);
-    sqlite3_db_release_memory(db.db.get());
+    const std::lock_guard lock(reader_db_.mutex);
+    sqlite3_db_release_memory(reader_db_.db.get());
   }
 
   void say(const std::string& message) const noexcept {
@@ -237,8 +231,7 @@ class SqliteIndexStore final : public IndexStore {
   template <typename Read>
   auto reading(std::string_view what, Read&& read) -> decltype(read()) {
     try {
-      Database& db = read_db();
-      const std::lock_guard lock(db.mutex);
+      const std::lock_guard lock(reader_db_.mutex);
       return read();
     } catch (const std::exception& e) {
       say("reading " + std::string(what) + " failed: " + e.what());
@@ -251,7 +244,7 @@ class SqliteIndexStore final : public IndexStore {
   // what still reads, and the next open rebuilds it.
   void note_damage(const std::exception& e) noexcept {
     const auto* error = dynamic_cast<const SqliteError*>(&e);
-    if (in_memory_ || error == nullptr ||
+    if (error == nullptr ||
         (error->code() != SQLITE_CORRUPT && error->code() != SQLITE_NOTADB) ||
         damaged_.exchange(true)) {
       return;
@@ -307,6 +300,7 @@ class SqliteIndexStore final : public IndexStore {
   }
 
   void write_loop() {
+    name_this_thread("chunkls-store");
     std::unique_lock lock(queue_mutex_);
     for (;;) {
       work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
@@ -314,7 +308,7 @@ class SqliteIndexStore final : public IndexStore {
       lock.unlock();
       std::vector<ContentKey> written;
       const std::uint64_t handled = write_batch(written);
-      if (!in_memory_ && queue_empty()) {
+      if (queue_empty()) {
         // The queue drained (indexing is done or pauses): the batch's pages go back.
         const std::lock_guard db_lock(writer_db_.mutex);
         sqlite3_db_release_memory(writer_db_.db.get());
@@ -353,8 +347,8 @@ class SqliteIndexStore final : public IndexStore {
 
   std::uint64_t write_batch(std::vector<ContentKey>& written) {
     Database& db = writer_db_;
-    const std::lock_guard lock(db.mutex);  // in memory, readers share the connection
-    const SteadyClock::time_point deadline = SteadyClock::now() + batch_time_;
+    const std::lock_guard lock(db.mutex);
+    const SteadyClock::time_point deadline = SteadyClock::now() + kBatchTime;
     std::uint64_t taken = 0;
     try {
       writes_.begin();
@@ -418,18 +412,14 @@ class SqliteIndexStore final : public IndexStore {
   }
 
   const std::string location_;
-  const bool in_memory_;
   const std::string note_;
   const StoreLog log_;
-  // How long a batch waits for more operations; 0 in memory, where a waiting batch would
-  // hold the connection the readers share.
-  const std::chrono::milliseconds batch_time_;
 
   // Declared before the statements, so the statements are finalized first.
   Database writer_db_;
-  std::unique_ptr<Database> reader_db_;  // null in memory: reads use writer_db_
-  TableWrites writes_;                   // the writer thread's, under writer_db_.mutex
-  Reads reads_;                          // under read_db().mutex
+  Database reader_db_;
+  TableWrites writes_;  // the writer thread's, under writer_db_.mutex
+  Reads reads_;         // under reader_db_.mutex
 
   std::mutex queue_mutex_;        // guards the queue and the counters below
   std::condition_variable work_;  // the writer waits: operations, a flush, or stopping
@@ -455,22 +445,6 @@ class SqliteIndexStore final : public IndexStore {
   std::uint64_t failed_batches_ = 0;  // in a row; the writer thread's
   std::thread writer_;                // last: started once everything above exists
 };
-
-// One connection for reads and writes (see open_memory_store). Only running out of
-// memory makes it fail.
-std::unique_ptr<IndexStore> open_memory(const std::string& versions, StoreLog log,
-                                        std::string note) {
-  try {
-    Opened opened;
-    opened.writer = connect(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                            std::chrono::milliseconds{0});
-    prepare_schema(opened.writer.get(), versions);
-    return std::make_unique<SqliteIndexStore>(std::move(opened), ":memory:", true, std::move(note),
-                                              std::move(log));
-  } catch (const SqliteError&) {
-    throw std::bad_alloc();
-  }
-}
 
 }  // namespace
 
@@ -504,7 +478,7 @@ std::unique_ptr<IndexStore> open_sqlite_store(const std::filesystem::path& datab
     if (auto* ok = std::get_if<Opened>(&opened)) {
       if (!ok->rebuilt.empty()) note = "rebuilt: " + ok->rebuilt;
       auto store =
-          std::make_unique<SqliteIndexStore>(std::move(*ok), database.string(), false, note, log);
+          std::make_unique<SqliteIndexStore>(std::move(*ok), database.string(), note, log);
       if (!note.empty() && log) log("index store " + database.string() + ": " + note);
       return store;
     }
@@ -518,11 +492,7 @@ std::unique_ptr<IndexStore> open_sqlite_store(const std::filesystem::path& datab
     note = "running in memory: " + std::string(e.what());
   }
   if (log) log("index store " + database.string() + ": " + note);
-  return open_memory(versions, std::move(log), std::move(note));
-}
-
-std::unique_ptr<IndexStore> open_memory_store(std::string versions, StoreLog log) {
-  return open_memory(versions, std::move(log), {});
+  return open_memory_store(std::move(note));
 }
 
 }  // namespace chunkls

@@ -23,15 +23,13 @@
 // close; damage met while in use, which leaves a marker file) is deleted and rebuilt; a
 // directory that cannot be written, or a database that stays locked past `busy_timeout`
 // (its writer lock included: opening takes it once to know it can write), makes the store
-// run in memory. Each of these is said once through `log` and in StoreInfo::note.
+// run in memory (a MemoryIndexStore). Each of these is said once through `log` and in
+// StoreInfo::note.
 //
 // Threads: one writer thread owned by the store commits queued puts and removes in
 // batched transactions (what is queued, up to 500 operations or 64 ms; prepared
 // statements); reads use their own connection under a mutex, so they run while the
-// writer commits. In memory one connection serves both (two would need SQLite's shared
-// cache, whose table locks fail readers while a batch writes), so a read waits for the
-// batch being written (in memory a batch does not wait for more operations). The
-// destructor commits what is queued, then stops the writer. A failed batch is rolled
+// writer commits. The destructor commits what is queued, then stops the writer. A failed batch is rolled
 // back and logged. A process killed at any point leaves a consistent database (SQLite's
 // WAL journaling): at worst the last batch is missing and is indexed again. A warm start
 // reads the files and contents tables only (scan), never the chunk rows. `log` is
@@ -61,14 +59,10 @@ using StoreLog = std::function<void(std::string_view message)>;
 // Opens (or creates) `database` (its directory is created when missing). `versions`
 // names the grammars and queries the stored chunks were made with (see
 // store_versions() in engine/index/index_location.h); a store made with others is
-// discarded. Never null; throws only std::bad_alloc (not even an in-memory database
-// could be made).
+// discarded. Never null (a MemoryIndexStore when the database cannot be used); throws
+// only std::bad_alloc.
 std::unique_ptr<IndexStore> open_sqlite_store(
     const std::filesystem::path& database, std::string versions, StoreLog log = {},
     std::chrono::milliseconds busy_timeout = kStoreBusyTimeout);
-
-// A store that keeps everything in memory (same code and schema, an in-memory SQLite
-// database): `--no-cache`, and what the real one falls back to.
-std::unique_ptr<IndexStore> open_memory_store(std::string versions, StoreLog log = {});
 
 }  // namespace chunkls

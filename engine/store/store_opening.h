@@ -22,7 +22,7 @@ namespace chunkls::sqlite_store {
 
 struct Opened {
   sqlite::Connection writer;
-  sqlite::Connection reader;  // null: reads share the writer's connection (in memory)
+  sqlite::Connection reader;  // query_only: reads run while the writer commits
   std::string rebuilt;        // why the tables found were discarded; empty when not
 };
 

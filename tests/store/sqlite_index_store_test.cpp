@@ -1,5 +1,5 @@
-// SqliteIndexStore against real databases in temporary directories: round trips through
-// a reopen, content sharing and garbage collection, discarding and rebuilding (versions,
+// SqliteIndexStore against real databases in temporary directories, and the IndexStore
+// contract on it and on MemoryIndexStore: round trips through a reopen, content sharing and garbage collection, discarding and rebuilding (versions,
 // schema, corruption), running in memory (unwritable directory, locked database), and the
 // writer's flush, destructor and concurrency. No test waits on time: flush() and the
 // destructor are the synchronization points.
@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/store/memory_index_store.h"
 #include "engine/store/sqlite_handles.h"
 #include "tests/support/temp_dir.h"
 
@@ -216,6 +217,22 @@ class StoreTest : public ::testing::Test {
   Log log_;
 };
 
+// The IndexStore contract, on both stores: what the indexer relies on whichever it has.
+enum class StoreKind : std::uint8_t { kSqlite, kMemory };
+
+class StoreContractTest : public StoreTest, public ::testing::WithParamInterface<StoreKind> {
+ protected:
+  std::unique_ptr<IndexStore> make() {
+    return GetParam() == StoreKind::kSqlite ? open() : open_memory_store();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kMemory),
+                         [](const ::testing::TestParamInfo<StoreKind>& param) {
+                           return param.param == StoreKind::kSqlite ? "Sqlite" : "Memory";
+                         });
+
 TEST_F(StoreTest, RoundTripThroughAReopen) {
   const std::vector<StoredFile> written = {stored_file("/w/b/shape.py", key_of(1), 100),
                                            stored_file("/w/a/ünïcode.py", key_of(2), 200),
@@ -260,8 +277,8 @@ TEST_F(StoreTest, RoundTripThroughAReopen) {
   EXPECT_GT(info.bytes_on_disk, 0u);
 }
 
-TEST_F(StoreTest, ScanPagesInPathOrderStopsOnRequestAndLetsTheVisitorUseTheStore) {
-  auto store = open();
+TEST_P(StoreContractTest, ScanPagesInPathOrderStopsOnRequestAndLetsTheVisitorUseTheStore) {
+  auto store = make();
   std::vector<std::string> paths;
   for (std::uint32_t i = 0; i < 700; ++i) {  // more than one page of files
     paths.push_back("/w/" + std::to_string(i * 7919 % 1000));
@@ -287,8 +304,8 @@ TEST_F(StoreTest, ScanPagesInPathOrderStopsOnRequestAndLetsTheVisitorUseTheStore
   EXPECT_EQ(visits, 3);
 }
 
-TEST_F(StoreTest, TouchMovesTheStampOnlyWhileTheRowNamesThatContent) {
-  auto store = open();
+TEST_P(StoreContractTest, TouchMovesTheStampOnlyWhileTheRowNamesThatContent) {
+  auto store = make();
   store->put(stored_file("/w/a.py", key_of(1)), shared(sample_chunking(1)));
   StoredFile touched = stored_file("/w/a.py", key_of(1), 8192);
   store->touch(touched);
@@ -302,8 +319,8 @@ TEST_F(StoreTest, TouchMovesTheStampOnlyWhileTheRowNamesThatContent) {
   EXPECT_EQ(store->info().files, 1u);
 }
 
-TEST_F(StoreTest, SameContentIsStoredOnceAndDeletedWithItsLastFile) {
-  auto store = open();
+TEST_P(StoreContractTest, SameContentIsStoredOnceAndDeletedWithItsLastFile) {
+  auto store = make();
   store->put(stored_file("/w/one.py", key_of(5)), shared(sample_chunking(5)));
   store->put(stored_file("/w/two.py", key_of(5)), shared(sample_chunking(5)));
   store->flush();
@@ -327,8 +344,8 @@ TEST_F(StoreTest, SameContentIsStoredOnceAndDeletedWithItsLastFile) {
   EXPECT_FALSE(store->chunking(key_of(5)));
 }
 
-TEST_F(StoreTest, PuttingAPathAgainCollectsItsOldContent) {
-  auto store = open();
+TEST_P(StoreContractTest, PuttingAPathAgainCollectsItsOldContent) {
+  auto store = make();
   store->put(stored_file("/w/a.py", key_of(1)), shared(sample_chunking(1)));
   store->put(stored_file("/w/b.py", key_of(2)), shared(sample_chunking(2)));
   store->flush();
@@ -615,8 +632,8 @@ TEST_F(StoreTest, TheDestructorCommitsTheQueue) {
   EXPECT_EQ(raw_count(db_path(), "chunks"), 5000);
 }
 
-TEST_F(StoreTest, PutsFromManyThreadsWhileOthersReadAllArrive) {
-  auto store = open();
+TEST_P(StoreContractTest, PutsFromManyThreadsWhileOthersReadAllArrive) {
+  auto store = make();
   constexpr std::uint32_t kThreads = 6;
   constexpr std::uint32_t kPerThread = 300;
   std::atomic<bool> writing{true};
@@ -650,22 +667,30 @@ TEST_F(StoreTest, PutsFromManyThreadsWhileOthersReadAllArrive) {
 }
 
 TEST(MemoryStoreTest, WorksAndIsPrivateToItsStore) {
-  Log log;
-  auto one = open_memory_store(kVersions, log.sink());
-  auto two = open_memory_store(kVersions, log.sink());
+  auto one = open_memory_store();
+  auto two = open_memory_store();
   one->put(stored_file("/w/a.py", key_of(1)), shared(sample_chunking(1)));
+  one->put(stored_file("/w/empty.py", key_of(2)), nullptr);  // no chunks, no folds
   one->flush();
   EXPECT_EQ(one->file("/w/a.py"), stored_file("/w/a.py", key_of(1)));
   EXPECT_EQ(one->chunking(key_of(1)), sample_chunking(1));
+  EXPECT_EQ(one->chunking(key_of(2)), StoredChunking{});
   EXPECT_EQ(scan_all(*one, true).at(0).summary.symbols, sample_chunking(1).symbols);
+  EXPECT_EQ(scan_all(*one, false).at(0).summary.symbols, "");
   EXPECT_FALSE(two->file("/w/a.py"));
   const StoreInfo info = one->info();
   EXPECT_TRUE(info.in_memory);
   EXPECT_EQ(info.location, ":memory:");
   EXPECT_EQ(info.note, "");
-  EXPECT_EQ(info.files, 1u);
+  EXPECT_EQ(info.files, 2u);
+  EXPECT_EQ(info.contents, 2u);
+  EXPECT_EQ(info.chunks, 5u);
   EXPECT_EQ(info.bytes_on_disk, 0u);
-  EXPECT_TRUE(log.lines().empty());
+  EXPECT_EQ(info.writes_queued, 0u);
+  one->clear();
+  EXPECT_TRUE(one->files().empty());
+  EXPECT_FALSE(one->chunking(key_of(1)));
+  EXPECT_EQ(one->info().chunks, 0u);
 }
 
 }  // namespace
