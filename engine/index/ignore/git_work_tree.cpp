@@ -40,7 +40,7 @@ void GitWorkTree::RepositoryFree::operator()(git_repository* repo) const {
 }
 
 // libgit2's global state is reference-counted: each GitWorkTree holds one reference.
-GitWorkTree::GitWorkTree() {
+GitWorkTree::GitWorkTree(Made /*unused*/) {
   git_libgit2_init();
 }
 
@@ -51,7 +51,7 @@ GitWorkTree::~GitWorkTree() {
 
 std::unique_ptr<GitWorkTree> GitWorkTree::find(const std::filesystem::path& root,
                                                std::vector<std::string>& problems) {
-  std::unique_ptr<GitWorkTree> tree(new GitWorkTree());
+  auto tree = std::make_unique<GitWorkTree>(Made{});
   git_repository* raw = nullptr;
   const int error = git_repository_open_ext(&raw, root.c_str(), 0, nullptr);
   if (error == GIT_ENOTFOUND) return nullptr;

@@ -20,11 +20,16 @@ struct git_repository;
 namespace chunkls::ignore {
 
 class GitWorkTree {
+  struct Made {  // only find() makes one (a constructor callable by make_unique)
+    explicit Made() = default;
+  };
+
  public:
   // The work tree around `root`; null when there is none (outside any repository, or in a
   // bare one, where git applies no rules) or when libgit2 fails (`problems` says why).
   static std::unique_ptr<GitWorkTree> find(const std::filesystem::path& root,
                                            std::vector<std::string>& problems);
+  explicit GitWorkTree(Made);
   ~GitWorkTree();
   GitWorkTree(const GitWorkTree&) = delete;
   GitWorkTree& operator=(const GitWorkTree&) = delete;
@@ -43,8 +48,6 @@ class GitWorkTree {
   IgnoreConfiguration ignore_configuration(std::vector<std::string>& problems) const;
 
  private:
-  GitWorkTree();
-
   struct RepositoryFree {
     void operator()(git_repository* repo) const;
   };
