@@ -244,8 +244,7 @@ class SqliteIndexStore final : public IndexStore {
   // what still reads, and the next open rebuilds it.
   void note_damage(const std::exception& e) noexcept {
     const auto* error = dynamic_cast<const SqliteError*>(&e);
-    if (error == nullptr ||
-        (error->code() != SQLITE_CORRUPT && error->code() != SQLITE_NOTADB) ||
+    if (error == nullptr || (error->code() != SQLITE_CORRUPT && error->code() != SQLITE_NOTADB) ||
         damaged_.exchange(true)) {
       return;
     }
@@ -449,7 +448,7 @@ class SqliteIndexStore final : public IndexStore {
 }  // namespace
 
 std::unique_ptr<IndexStore> open_sqlite_store(const std::filesystem::path& database,
-                                              std::string versions, StoreLog log,
+                                              const std::string& versions, const StoreLog& log,
                                               std::chrono::milliseconds busy_timeout) {
   std::string note;
   try {
@@ -477,8 +476,7 @@ std::unique_ptr<IndexStore> open_sqlite_store(const std::filesystem::path& datab
     }
     if (auto* ok = std::get_if<Opened>(&opened)) {
       if (!ok->rebuilt.empty()) note = "rebuilt: " + ok->rebuilt;
-      auto store =
-          std::make_unique<SqliteIndexStore>(std::move(*ok), database.string(), note, log);
+      auto store = std::make_unique<SqliteIndexStore>(std::move(*ok), database.string(), note, log);
       if (!note.empty() && log) log("index store " + database.string() + ": " + note);
       return store;
     }

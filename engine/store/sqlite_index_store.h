@@ -29,11 +29,11 @@
 // Threads: one writer thread owned by the store commits queued puts and removes in
 // batched transactions (what is queued, up to 500 operations or 64 ms; prepared
 // statements); reads use their own connection under a mutex, so they run while the
-// writer commits. The destructor commits what is queued, then stops the writer. A failed batch is rolled
-// back and logged. A process killed at any point leaves a consistent database (SQLite's
-// WAL journaling): at worst the last batch is missing and is indexed again. A warm start
-// reads the files and contents tables only (scan), never the chunk rows. `log` is
-// called from the writer thread and from any thread whose read fails.
+// writer commits. The destructor commits what is queued, then stops the writer. A failed batch is
+// rolled back and logged. A process killed at any point leaves a consistent database (SQLite's WAL
+// journaling): at worst the last batch is missing and is indexed again. A warm start reads the
+// files and contents tables only (scan), never the chunk rows. `log` is called from the writer
+// thread and from any thread whose read fails.
 #pragma once
 
 #include <chrono>
@@ -62,7 +62,7 @@ using StoreLog = std::function<void(std::string_view message)>;
 // discarded. Never null (a MemoryIndexStore when the database cannot be used); throws
 // only std::bad_alloc.
 std::unique_ptr<IndexStore> open_sqlite_store(
-    const std::filesystem::path& database, std::string versions, StoreLog log = {},
+    const std::filesystem::path& database, const std::string& versions, const StoreLog& log = {},
     std::chrono::milliseconds busy_timeout = kStoreBusyTimeout);
 
 }  // namespace chunkls

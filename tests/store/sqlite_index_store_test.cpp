@@ -1,8 +1,8 @@
 // SqliteIndexStore against real databases in temporary directories, and the IndexStore
-// contract on it and on MemoryIndexStore: round trips through a reopen, content sharing and garbage collection, discarding and rebuilding (versions,
-// schema, corruption), running in memory (unwritable directory, locked database), and the
-// writer's flush, destructor and concurrency. No test waits on time: flush() and the
-// destructor are the synchronization points.
+// contract on it and on MemoryIndexStore: round trips through a reopen, content sharing and garbage
+// collection, discarding and rebuilding (versions, schema, corruption), running in memory
+// (unwritable directory, locked database), and the writer's flush, destructor and concurrency. No
+// test waits on time: flush() and the destructor are the synchronization points.
 #include "engine/store/sqlite_index_store.h"
 
 #include <gtest/gtest.h>
