@@ -146,11 +146,16 @@ local ok, err = pcall(function()
   check(folded, "foldexpr gives the lines of a server fold a fold level")
   check(vim.wo.foldmethod == "expr", "folds = true sets foldmethod=expr")
 
+  -- Until the server's workspace index is idle (false after 20 s).
+  local function index_idle()
+    return vim.wait(20000, function()
+      local response = client.request_sync("chunkls/stats", vim.NIL, 1000, buf)
+      return response and response.result and response.result.index and response.result.index.idle
+    end, 100)
+  end
+
   -- :ChunklsStats and the statusline.
-  check(vim.wait(20000, function()
-    local response = client.request_sync("chunkls/stats", vim.NIL, 1000, buf)
-    return response and response.result and response.result.index and response.result.index.idle
-  end, 100), "the workspace index becomes idle")
+  check(index_idle(), "the workspace index becomes idle")
   vim.cmd("ChunklsStats")
   local stats_lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
   local has_index = false
@@ -167,10 +172,7 @@ local ok, err = pcall(function()
     return chunkls.status():match("^chunkls: indexed %d+ files") ~= nil
   end, 20), "status() follows $/progress to its end: " .. chunkls.status())
   vim.cmd("ChunklsReindex")
-  check(vim.wait(20000, function()
-    local response = client.request_sync("chunkls/stats", vim.NIL, 1000, buf)
-    return response and response.result and response.result.index and response.result.index.idle
-  end, 100), ":ChunklsReindex is answered and the index is idle again")
+  check(index_idle(), ":ChunklsReindex is answered and the index is idle again")
 
   -- Neovim's LSP log: nothing at warning level or above from either client.
   vim.lsp.stop_client(vim.lsp.get_active_clients(), true)

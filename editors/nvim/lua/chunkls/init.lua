@@ -33,6 +33,7 @@ local config = nil
 local clients = {} -- root directory -> client id
 local progress = {} -- client id -> { title, message, percentage, done }
 local folds = {} -- bufnr -> { tick = changedtick answered, levels = {}, starts = {} }
+local fold_refresh_queued = {} -- bufnr -> true while a refresh is scheduled
 
 local function command()
   local cmd = vim.deepcopy(config.cmd)
@@ -240,8 +241,14 @@ local function attach(bufnr)
   if config.folds then
     use_folds(bufnr)
     vim.api.nvim_buf_attach(bufnr, false, {
+      -- One request for the changes of a whole command or keystroke, not one per line event.
       on_lines = function()
+        if fold_refresh_queued[bufnr] then
+          return
+        end
+        fold_refresh_queued[bufnr] = true
         vim.schedule(function()
+          fold_refresh_queued[bufnr] = nil
           if vim.api.nvim_buf_is_valid(bufnr) then
             refresh_folds(bufnr)
           end
@@ -278,11 +285,19 @@ local function flatten(value, prefix, out)
   return out
 end
 
--- :ChunklsStats: the server's statistics (chunkls/stats) in a scratch buffer.
-function M.stats()
+-- The current buffer's chunkls client, or nil after saying there is none.
+local function client_or_warn()
   local client = M.client()
   if not client then
     vim.notify("chunkls: no server for this buffer", vim.log.levels.WARN)
+  end
+  return client
+end
+
+-- :ChunklsStats: the server's statistics (chunkls/stats) in a scratch buffer.
+function M.stats()
+  local client = client_or_warn()
+  if not client then
     return nil
   end
   local response = client.request_sync("chunkls/stats", vim.NIL, 5000, 0)
@@ -305,9 +320,8 @@ end
 
 -- :ChunklsReindex: every root of the current buffer's server walked again.
 function M.reindex()
-  local client = M.client()
+  local client = client_or_warn()
   if not client then
-    vim.notify("chunkls: no server for this buffer", vim.log.levels.WARN)
     return
   end
   client.request("chunkls/reindex", vim.NIL, function(err)
