@@ -285,11 +285,13 @@ void DocumentScheduler::open_on_strand(DocumentSlot& slot, protocol::TextDocumen
 void DocumentScheduler::change_on_strand(DocumentSlot& slot, protocol::DidChangeParams& params,
                                          std::uint64_t sequence) {
   SlotState& state = slot.state();
+  // Changes arrive in order on one stream, and each is an edit the user made: dropping
+  // one would lose text. So a version that does not increase (Neovim 0.7 sends two
+  // changes with one changedtick after deleting every line) still applies, in arrival
+  // order; the version is only a label.
   if (params.version && state.version && *params.version <= *state.version) {
-    mark_out_of_sync(slot, fmt::format("the editor sent version {} after version {}, and the "
-                                       "change was dropped",
-                                       *params.version, *state.version));
-    return;
+    log_->debug("didChange for {}: version {} after version {}, applied in arrival order",
+                slot.uri, *params.version, *state.version);
   }
   // A null version (LSP allows it) applies in arrival order and keeps the last number.
   if (params.version) state.version = params.version;
