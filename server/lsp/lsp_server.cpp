@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
 #include <thread>
 
 #include "engine/metrics/process_memory.h"
@@ -131,6 +132,13 @@ int LspServer::run() {
 }
 
 void LspServer::handle_body(std::string body) {
+  if (log_->should_log(spdlog::level::trace)) {
+    // What the client really sent (an editor's capabilities, a change's exact ranges),
+    // capped: a didOpen may carry megabytes.
+    constexpr std::size_t kLoggedBytes = 64 * 1024;
+    log_->trace("received {}{}", std::string_view(body).substr(0, kLoggedBytes),
+                body.size() > kLoggedBytes ? fmt::format(" ... ({} bytes)", body.size()) : "");
+  }
   std::optional<IncomingMessage> parsed;
   try {
     parsed.emplace(IncomingMessage::parse(std::move(body)));

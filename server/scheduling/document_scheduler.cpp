@@ -290,8 +290,8 @@ void DocumentScheduler::change_on_strand(DocumentSlot& slot, protocol::DidChange
   // changes with one changedtick after deleting every line) still applies, in arrival
   // order; the version is only a label.
   if (params.version && state.version && *params.version <= *state.version) {
-    log_->debug("didChange for {}: version {} after version {}, applied in arrival order",
-                slot.uri, *params.version, *state.version);
+    log_->debug("didChange for {}: version {} after version {}, applied in arrival order", slot.uri,
+                *params.version, *state.version);
   }
   // A null version (LSP allows it) applies in arrival order and keeps the last number.
   if (params.version) state.version = params.version;

@@ -133,7 +133,12 @@ std::string IndexProgressReporter::end_value(const IndexProgress& progress) {
   protocol::JsonWriter out;
   out.begin_object();
   out.key("kind").value("end");
-  out.key("message").value(fmt::format("indexed {} files", progress.done));
+  // Files the reader skipped (unsupported, binary, too large...) are done, not indexed.
+  const std::uint64_t indexed = progress.parsed + progress.stored + progress.unchanged;
+  const std::uint64_t skipped = progress.done > indexed ? progress.done - indexed : 0;
+  out.key("message").value(skipped == 0
+                               ? fmt::format("indexed {} files", indexed)
+                               : fmt::format("indexed {} files ({} skipped)", indexed, skipped));
   out.end_object();
   return out.take();
 }

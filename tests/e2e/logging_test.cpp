@@ -24,6 +24,31 @@ TEST(Logging, LogFileReceivesLogLines) {
   EXPECT_EQ(text.back(), '\n');
 }
 
+// At trace level the log holds every message as received (an editor's capabilities, a
+// change's exact ranges), the first 64 KiB of each: what a bug report needs.
+TEST(Logging, TraceLevelLogsEveryMessageReceived) {
+  TempDir dir;
+  const auto log = dir.path() / "chunkls.log";
+  {
+    LspClient client = start_initialized({}, {"--log", log.string(), "--log-level", "trace"});
+    open_document(client, "file:///a.py", "python",
+                  "def a():\n    pass\n" + std::string(70000, '#'));
+    ASSERT_TRUE(client.request("shutdown", nullptr).contains("result"));
+    client.notify("exit", nullptr);
+    ASSERT_EQ(client.wait_exit(), 0) << client.stderr_text();
+  }
+  const std::string text = read_text_file(log);
+  EXPECT_NE(text.find(R"("method":"initialize")"), std::string::npos) << text.substr(0, 2000);
+  EXPECT_NE(text.find(R"("hierarchicalDocumentSymbolSupport":true)"), std::string::npos)
+      << text.substr(0, 2000);
+  EXPECT_NE(text.find(R"("method":"shutdown")"), std::string::npos);
+  const std::size_t open = text.find(R"("method":"textDocument/didOpen")");
+  ASSERT_NE(open, std::string::npos);
+  const std::size_t line_end = text.find('\n', open);
+  EXPECT_LT(line_end - open, 66000u) << "a big message is cut";
+  EXPECT_NE(text.substr(open, line_end - open).find(" bytes)"), std::string::npos);
+}
+
 TEST(Logging, LogLevelOffWritesNoLogLines) {
   TempDir dir;
   const auto log = dir.path() / "chunkls.log";

@@ -53,11 +53,12 @@ IndexProgress busy(std::uint64_t done, std::uint64_t found) {
   return p;
 }
 
-IndexProgress idle(std::uint64_t done) {
+IndexProgress idle(std::uint64_t done, std::uint64_t skipped = 0) {
   IndexProgress p;
   p.idle = true;
   p.done = done;
   p.found = done;
+  p.parsed = done - skipped;
   return p;
 }
 
@@ -71,7 +72,7 @@ TEST(IndexProgressReporter, TokenFirstThenBeginReportsAndEnd) {
   client.answer(true);
   reporter.update(busy(5, 10));
   reporter.update(busy(4, 20));  // more found: the percentage does not go back
-  reporter.update(idle(20));
+  reporter.update(idle(20, /*skipped=*/3));
   EXPECT_EQ(client.kinds(), (std::vector<std::string>{"window/workDoneProgress/create", "begin",
                                                       "report", "report", "end"}));
   std::int64_t last = -1;
@@ -84,7 +85,8 @@ TEST(IndexProgressReporter, TokenFirstThenBeginReportsAndEnd) {
     }
   }
   EXPECT_EQ(client.sent[1].params["value"]["cancellable"], true);
-  EXPECT_EQ(client.sent[4].params["value"]["message"], "indexed 20 files");
+  // Skipped files (unsupported, binary...) are done but not indexed.
+  EXPECT_EQ(client.sent[4].params["value"]["message"], "indexed 17 files (3 skipped)");
   // The next stretch gets a new token.
   reporter.update(busy(0, 1));
   EXPECT_EQ(client.sent.back().method, "window/workDoneProgress/create");
