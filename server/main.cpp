@@ -188,7 +188,9 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
   }
   log->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
   log->set_level(level);
-  log->flush_on(spdlog::level::info);
+  // Every line written reaches the file at once, at any level: a log read while the
+  // server runs (an editor test, a user tailing it) or after a crash is complete.
+  log->flush_on(spdlog::level::trace);
 
   tune_malloc();
   chunkls::ServerOptions options;

@@ -4,7 +4,9 @@
 // DOM what a user sees against what a fresh chunkls answers for the same text: the
 // Outline, the folding arrows and a click on one, the Outline after real keystrokes,
 // Go to Symbol in Workspace (Ctrl+T) finding a symbol of a file never opened, the status
-// bar's indexed counts, the statistics page, and the initialize request VS Code sent.
+// bar's indexed counts, the statistics page, Reindex workspace, a chunkls.path that is
+// no binary (the notification) and emptied again, Restart server, and the initialize
+// request VS Code sent.
 // A PNG of each step goes to the artifacts directory.
 //
 // Usage: node ui_test.mjs --vsix FILE --chunkls BINARY --source DIR --artifacts DIR
@@ -124,10 +126,23 @@ function prepareWorkspace() {
     "chunkls.index.exclude": ["skipped/**"],
     "chunkls.index.cacheDirectory": path.join(work, "index-cache"),
   };
-  fs.mkdirSync(path.join(profile, "User"), { recursive: true });
-  fs.writeFileSync(path.join(profile, "User", "settings.json"), JSON.stringify(settings, null, 2));
+  writeUserSettings(settings);
   fs.writeFileSync(config, "bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n");
   return settings;
+}
+
+// VS Code watches its settings files: a change applies as if made in the Settings editor.
+function writeUserSettings(settings) {
+  fs.mkdirSync(path.join(profile, "User"), { recursive: true });
+  fs.writeFileSync(path.join(profile, "User", "settings.json"), JSON.stringify(settings, null, 2));
+}
+
+// chunkls.path is a machine setting: where VS Code runs extensions on another host than
+// the window (code-server, Remote SSH) it is read from that host's settings, not the
+// user's.
+function writeMachineSettings(settings) {
+  fs.mkdirSync(path.join(profile, "Machine"), { recursive: true });
+  fs.writeFileSync(path.join(profile, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
 }
 
 function pythonFiles() {
@@ -376,8 +391,44 @@ async function main() {
     check(statusNow.includes(`${files.length} files, ${indexedSymbols} symbols`),
       `the status bar's counts equal the statistics' (${files.length} files, ${indexedSymbols} symbols)`, statusNow);
 
-    // 7. What VS Code sent: the initialize request's settings and capabilities.
-    const initialize = readInitialize();
+    // 7. Reindex workspace: the server walks again; the status bar comes back to the counts.
+    await runCommand("chunkls: Reindex workspace");
+    const reindexes = await settle(() => received("chunkls/reindex").length, (n) => n === 1, 15000);
+    check(reindexes === 1, '"chunkls: Reindex workspace" asks the server to reindex (chunkls/reindex)');
+    const counts = `${files.length} files, ${indexedSymbols} symbols`;
+    const afterReindex = await settle(statusText, (text) => text.includes(counts), 30000);
+    check(afterReindex.includes(counts), `after reindexing the status bar shows ${counts} again`, afterReindex);
+
+    // 8. chunkls.path set to no binary: the server stops and a notification says what to fix.
+    writeMachineSettings({ "chunkls.path": "/nonexistent/chunkls" });
+    const toast = page.locator('.notifications-toasts .notification-list-item:has-text("chunkls.path")').first();
+    await toast.waitFor({ timeout: 30000 }).catch(() => {});
+    const toastText = (await toast.count()) > 0 ? await toast.innerText() : "";
+    check(toastText.includes("/nonexistent/chunkls") && toastText.includes("Open Settings"),
+      "a chunkls.path that is no binary restarts into a notification naming it, with an Open Settings button",
+      toastText);
+    const stoppedStatus = await settle(statusText, (text) => !text.includes("files,"), 10000);
+    check(!stoppedStatus.includes("files,"), "the status bar no longer shows counts", stoppedStatus);
+    await screenshot("missing-binary");
+
+    // 9. Emptied again: the bundled server starts; "Restart server" starts another one.
+    writeMachineSettings({});
+    const restored = await settle(statusText, (text) => text.includes(counts), 30000);
+    check(restored.includes(counts), "emptying chunkls.path starts the bundled server again", restored);
+    const started = received("initialize").length;
+    await runCommand("chunkls: Restart server");
+    const afterRestart = await settle(() => received("initialize").length, (n) => n === started + 1, 30000);
+    check(afterRestart === started + 1, '"chunkls: Restart server" starts a new server');
+    await page.locator(`.tab[aria-label^="${target}"]`).first().click();
+    outline = await settle(readOutline, (rows) => sameOutline(rows, afterTyping.outline));
+    check(sameOutline(outline, afterTyping.outline), "after the restart the Outline is chunkls's again",
+      describeDifference(outline, afterTyping.outline));
+    const restartedStatus = await settle(statusText, (text) => text.includes(counts), 30000);
+    check(restartedStatus.includes(counts), `after the restart the status bar shows ${counts}`, restartedStatus);
+    await screenshot("restarted");
+
+    // 10. What VS Code sent: the initialize request's settings and capabilities.
+    const initialize = received("initialize")[0] ?? null;
     fs.writeFileSync(path.join(args.artifacts, "initialize.json"), JSON.stringify(initialize, null, 2));
     const wantOptions = { index: { enabled: true, exclude: settings["chunkls.index.exclude"],
       cacheDirectory: settings["chunkls.index.cacheDirectory"] } };
@@ -404,15 +455,18 @@ async function main() {
   process.exitCode = failures === 0 ? 0 : 1;
 }
 
-function readInitialize() {
+// The messages with this method that the servers received, from their trace log (each
+// server of the run appends to it).
+function received(method) {
   const log = fs.existsSync(serverLog) ? fs.readFileSync(serverLog, "utf8") : "";
+  const out = [];
   for (const line of log.split("\n")) {
     const at = line.indexOf("received {");
-    if (at < 0) continue;
+    if (at < 0 || !line.includes(`"method":"${method}"`) || line.endsWith(" bytes)")) continue;
     const message = JSON.parse(line.slice(at + "received ".length));
-    if (message.method === "initialize") return message;
+    if (message.method === method) out.push(message);
   }
-  return null;
+  return out;
 }
 
 await main();
