@@ -11,6 +11,7 @@ import {
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
+  State,
   TransportKind,
 } from "vscode-languageclient/node";
 
@@ -45,6 +46,7 @@ class ChunklsExtension implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private statistics: vscode.WebviewPanel | undefined;
   private countsTimer: ReturnType<typeof setTimeout> | undefined;
+  private restarts: Promise<void> = Promise.resolve();
   private readonly output = vscode.window.createOutputChannel("chunkls", { log: true });
   private readonly status = new IndexStatus();
 
@@ -68,10 +70,12 @@ class ChunklsExtension implements vscode.Disposable {
     });
     if (!binary.found) {
       this.status.stopped(binary.problem);
-      const choice = await vscode.window.showErrorMessage(binary.problem, "Open Settings");
-      if (choice === "Open Settings") {
-        await vscode.commands.executeCommand("workbench.action.openSettings", "chunkls.path");
-      }
+      // Not awaited: activation and restarts must not wait for the user to answer.
+      void vscode.window.showErrorMessage(binary.problem, "Open Settings").then((choice) => {
+        if (choice === "Open Settings") {
+          void vscode.commands.executeCommand("workbench.action.openSettings", "chunkls.path");
+        }
+      });
       return;
     }
     this.output.appendLine(`starting ${binary.command} (${binary.source}) ${serverArgs(settings).join(" ")}`);
@@ -97,6 +101,15 @@ class ChunklsExtension implements vscode.Disposable {
     };
     const client = new LanguageClient("chunkls", "chunkls", server, options);
     this.client = client;
+    // The client restarts a server that crashed (a few times): the item follows it.
+    client.onDidChangeState((event) => {
+      if (this.client !== client) return;
+      if (event.newState === State.Stopped) {
+        this.status.stopped('chunkls is stopped: see the "chunkls" output, then run "chunkls: Restart server"');
+      } else if (event.newState === State.Running) {
+        void this.refreshCounts();
+      }
+    });
     this.status.starting();
     try {
       await client.start();
@@ -122,9 +135,16 @@ class ChunklsExtension implements vscode.Disposable {
     this.status.stopped("chunkls is stopped");
   }
 
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+  // Restarts run one after another: settings changed twice in a row must not leave two
+  // servers running.
+  restart(): Promise<void> {
+    this.restarts = this.restarts
+      .then(async () => {
+        await this.stop();
+        await this.start();
+      })
+      .catch((error) => this.output.appendLine(`restarting the server: ${String(error)}`));
+    return this.restarts;
   }
 
   async reindex(): Promise<void> {
@@ -221,7 +241,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidDeleteFiles(() => instance.countsMayHaveChanged()),
     vscode.workspace.onDidRenameFiles(() => instance.countsMayHaveChanged()),
   );
-  await instance.start();
+  await instance.restart();  // the first start, in the same queue as later restarts
 }
 
 export async function deactivate(): Promise<void> {
