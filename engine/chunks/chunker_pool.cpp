@@ -70,9 +70,11 @@ void ChunkerPool::give_back(const Language* language, std::unique_ptr<Chunker> c
   ++stats_.idle;
 }
 
-std::vector<WarmUpFailure> ChunkerPool::warm_up(std::span<const Language* const> languages) {
+std::vector<WarmUpFailure> ChunkerPool::warm_up(std::span<const Language* const> languages,
+                                                std::stop_token stop) {
   std::vector<WarmUpFailure> failures;
   for (const Language* language : languages) {
+    if (stop.stop_requested()) break;
     try {
       (void)language->queries();
       std::unique_ptr<Chunker> chunker = make_chunker(*language, limits_);

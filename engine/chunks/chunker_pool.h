@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <stop_token>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -70,8 +71,10 @@ class ChunkerPool {
   // refuses the grammar.
   Lease acquire(const Language& language);
   // Compiles the queries of `languages` and leaves one idle Chunker for each; returns
-  // the languages whose queries do not compile.
-  std::vector<WarmUpFailure> warm_up(std::span<const Language* const> languages);
+  // the languages whose queries do not compile. Stops between two languages once `stop`
+  // is requested: a server that exits waits for one compile, not for all of them.
+  std::vector<WarmUpFailure> warm_up(std::span<const Language* const> languages,
+                                     std::stop_token stop = {});
   ChunkerPoolStats stats() const;
   const ChunkLimits& limits() const { return limits_; }
 

@@ -38,24 +38,9 @@ void PrintTo(const Case& c, std::ostream* out) {
   *out << c.name;
 }
 
-std::string stdlib() {
-  std::string out;
-  if (FILE* pipe = popen(
-          "python3 -c 'import sysconfig; print(sysconfig.get_paths()[\"stdlib\"])' 2>/dev/null",
-          "r")) {
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, pipe))
-      out += buffer;
-    pclose(pipe);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
-    out.pop_back();
-  return out;
-}
-
 std::vector<Case> cases() {
   const fs::path nm = kSourceDir / "node_modules";
-  const fs::path py = stdlib();
+  const fs::path py = CHUNKLS_PYTHON_STDLIB;  // asked once by CMake (tests/CMakeLists.txt)
   const fs::path fx = kSourceDir / "tests" / "fixtures";
   return {
       {"python",

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
+#include <stop_token>
 #include <thread>
 
 #include "engine/document/document.h"
@@ -71,6 +73,20 @@ TEST(ChunkerPool, WarmUpLeavesOneReadyPerLanguage) {
   const auto lease = pool.acquire(language("cpp"));
   EXPECT_EQ(pool.stats().reused, 1u) << "the warmed-up one, from another thread";
   EXPECT_EQ(pool.stats().created, languages.size());
+}
+
+// A server that exits stops its warm-up between two languages instead of compiling
+// the rest: a stop requested before the first leaves the pool as it was.
+TEST(ChunkerPool, WarmUpStopsBetweenLanguagesWhenAskedTo) {
+  ChunkerPool pool;
+  const std::vector<const Language*> languages = testing::builtin_registry().languages();
+  std::stop_source stop;
+  stop.request_stop();
+  EXPECT_TRUE(pool.warm_up(languages, stop.get_token()).empty());
+  EXPECT_EQ(pool.stats().created, 0u);
+  EXPECT_EQ(pool.stats().idle, 0u);
+  EXPECT_TRUE(pool.warm_up(std::span(languages).first(2), std::stop_source().get_token()).empty());
+  EXPECT_EQ(pool.stats().idle, 2u) << "a token nobody stops warms every language given";
 }
 
 TEST(ChunkerPool, ThreadsShareAPoolWithoutSharingAChunker) {

@@ -30,18 +30,11 @@ inline std::string read_text_file(const std::filesystem::path& path) {
   return out.str();
 }
 
+// The installed Python standard library. CMake asks python3 once, at configure time
+// (tests/CMakeLists.txt): asking at each test process's start cost a second through
+// pyenv's shims, times 600 processes.
 inline std::filesystem::path python_stdlib_dir() {
-  std::string dir;
-  if (FILE* p = popen(
-          "python3 -c 'import sysconfig; print(sysconfig.get_paths()[\"stdlib\"])' 2>/dev/null",
-          "r")) {
-    char buf[4096] = {};
-    if (fgets(buf, sizeof buf, p)) dir = buf;
-    pclose(p);
-  }
-  while (!dir.empty() && dir.back() == '\n')
-    dir.pop_back();
-  return dir;
+  return CHUNKLS_PYTHON_STDLIB;
 }
 
 // "\n" -> "\r\n" (existing "\r\n" kept).

@@ -42,19 +42,9 @@ std::vector<fs::path> corpus() {
   add_tree("/usr/include/x86_64-linux-gnu/sys", 60);
   add_tree("/usr/include/c++/12/bits", 40);
   add_tree("/usr/lib/node_modules/npm/lib", 100);
-  if (FILE* p = popen(
-          "python3 -c 'import sysconfig; print(sysconfig.get_paths()[\"stdlib\"])' 2>/dev/null",
-          "r")) {
-    char buf[4096] = {};
-    if (fgets(buf, sizeof buf, p)) {
-      std::string dir(buf);
-      while (!dir.empty() && dir.back() == '\n')
-        dir.pop_back();
-      add_tree(fs::path(dir) / "email", 200);
-      add_tree(fs::path(dir) / "asyncio", 200);
-    }
-    pclose(p);
-  }
+  const fs::path stdlib = CHUNKLS_PYTHON_STDLIB;  // asked once by CMake (tests/CMakeLists.txt)
+  add_tree(stdlib / "email", 200);
+  add_tree(stdlib / "asyncio", 200);
   return out;
 }
 
