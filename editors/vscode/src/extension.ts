@@ -101,7 +101,8 @@ class ChunklsExtension implements vscode.Disposable {
     };
     const client = new LanguageClient("chunkls", "chunkls", server, options);
     this.client = client;
-    // The client restarts a server that crashed (a few times): the item follows it.
+    // At start, and when the client restarts a server that crashed (a few times), the
+    // item follows the state: the counts are asked once the server runs.
     client.onDidChangeState((event) => {
       if (this.client !== client) return;
       if (event.newState === State.Stopped) {
@@ -118,9 +119,7 @@ class ChunklsExtension implements vscode.Disposable {
       const why = `chunkls could not start: ${String(error)}`;
       this.status.stopped(why);
       void vscode.window.showErrorMessage(why);
-      return;
     }
-    await this.refreshCounts();
   }
 
   async stop(): Promise<void> {
