@@ -100,12 +100,21 @@ struct IndexProgress {
   std::uint64_t warm_files = 0;  // loaded from stores at warm starts
 };
 
-// What the indexer tells its owner. Called from the walker and worker threads.
+// What the indexer tells its owner. Called from the walker and worker threads (and
+// the thread that reports a watched-file event).
+//
+// Every number a root hands out (IndexedFile::seq, SkippedFile::seq != 0) is settled
+// exactly once: by indexed(), skipped() or withdrawn(), so a listener that prints in
+// the walk's order never waits for a number that will not come.
 class IndexListener {
  public:
   virtual ~IndexListener() = default;
   virtual void indexed(const IndexedFile&) {}
   virtual void skipped(const SkippedFile&) {}
+  // `seq` will not be reported: its file was queued already (a walk while an event's
+  // change waits, or an event while the walk's waits); it is reported under the
+  // number it was queued with.
+  virtual void withdrawn(const std::string& /*root*/, std::uint64_t /*seq*/) {}
   // At most every `progress_interval`, and once each time the indexer becomes idle.
   virtual void progress(const IndexProgress&) {}
 };

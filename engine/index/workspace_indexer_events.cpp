@@ -223,18 +223,19 @@ void WorkspaceIndexer::file_changed(const std::string& path) {
     const auto known = root->stored.find(path);
     if (known != root->stored.end() && known->second.stamp == *stamp && !racy(*stamp)) return;
   }
+  const std::uint64_t seq = root->next_seq++;
   {
     const std::lock_guard lock(mutex_);
-    if (!queue_.push({.path = path,
-                      .priority = IndexPriority::kChanged,
-                      .seq = root->next_seq++,
-                      .stamp = stamp})) {
+    if (queue_.push(
+            {.path = path, .priority = IndexPriority::kChanged, .seq = seq, .stamp = stamp})) {
+      ++pending_;
+      ++counters_.found;
+      counters_.idle = false;
       return;
     }
-    ++pending_;
-    ++counters_.found;
-    counters_.idle = false;
   }
+  // Already queued (raised to kChanged): reported under the number it was queued with.
+  if (services_.listener) services_.listener->withdrawn(root->path, seq);
 }
 
 void WorkspaceIndexer::file_deleted(const std::string& path) {

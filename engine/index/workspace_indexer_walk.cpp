@@ -120,15 +120,20 @@ void WorkspaceIndexer::walk(Root& root, std::stop_token stop) {
       return true;
     }
     const IndexPriority priority = priority_for(path, file.stamp);
+    bool queued = false;
     {
       const std::lock_guard lock(mutex_);
-      if (queue_.push(
-              {.path = std::move(path), .priority = priority, .seq = seq, .stamp = file.stamp})) {
+      queued = queue_.push(
+          {.path = std::move(path), .priority = priority, .seq = seq, .stamp = file.stamp});
+      if (queued) {
         ++pending_;
       } else {
         ++counters_.done;  // already queued (a watched-file event): counted there
       }
     }
+    // Its number must still be settled, or `chunkls index` would wait for it forever and
+    // print nothing after it.
+    if (!queued && services_.listener) services_.listener->withdrawn(root.path, seq);
     return true;
   };
   const auto on_skip = [&](WalkSkip&& skipped) {

@@ -9,11 +9,12 @@
 #include <ostream>
 #include <thread>
 
-#include "engine/chunks/chunk_extractor.h"
 #include "engine/index/index_location.h"
 #include "engine/index/workspace_indexer.h"
 #include "engine/metrics/monitor.h"
 #include "server/cli/chunk_output.h"
+#include "server/cli/index_console.h"
+#include "server/cli/ordered_output.h"
 #include "server/cli/stats_output.h"
 
 namespace chunkls {
@@ -31,75 +32,10 @@ struct LanguageTotals {
   std::uint64_t chunks = 0;
 };
 
-// What one root's files became, in the walk's order: files finish on several workers
-// in any order, and wait here until every earlier one has been printed.
-class OrderedOutput {
- public:
-  OrderedOutput(ChunkOutput* output, WorkspaceIndexer* indexer)
-      : output_(output), indexer_(indexer) {}
-
-  void indexed(const IndexedFile& file) {
-    if (!output_) return;
-    Ready ready{.path = file.path, .language = file.language ? file.language->name() : ""};
-    if (file.chunking) {
-      ready.chunks = file.chunking->chunks;
-      ready.folds = file.chunking->folds;
-      ready.text = std::string(file.text);
-      if (file.outcome != IndexOutcome::kParsed) reassign_ids(ready.chunks, file.path);
-    } else if (IndexStore* store = indexer_->store_of(file.root)) {
-      // Unchanged since the last run: chunks from the store, text from the file.
-      if (std::optional<StoredChunking> stored = store->chunking(file.key)) {
-        ready.chunks = std::move(stored->chunks);
-        ready.folds = std::move(stored->folds);
-        reassign_ids(ready.chunks, file.path);
-      }
-      SourceRead read = read_source(std::filesystem::path(file.path), 0);
-      ready.text = std::move(read.bytes);
-    }
-    settle(file.seq, std::move(ready));
-  }
-  void skipped(std::uint64_t seq) {
-    if (output_ && seq != 0) settle(seq, std::nullopt);
-  }
-  // A new root: its files are numbered from 1 again.
-  void restart() {
-    const std::lock_guard lock(mutex_);
-    waiting_.clear();
-    next_ = 1;
-  }
-
- private:
-  struct Ready {
-    std::string path;
-    std::string language;
-    std::vector<Chunk> chunks;
-    std::vector<Fold> folds;
-    std::string text;
-  };
-  void settle(std::uint64_t seq, std::optional<Ready> ready) {
-    const std::lock_guard lock(mutex_);
-    waiting_.emplace(seq, std::move(ready));
-    for (auto it = waiting_.find(next_); it != waiting_.end(); it = waiting_.find(next_)) {
-      if (it->second) {
-        const Ready& r = *it->second;
-        output_->file({r.path, r.language, r.text, &r.chunks, &r.folds});
-      }
-      waiting_.erase(it);
-      ++next_;
-    }
-  }
-
-  ChunkOutput* output_;
-  WorkspaceIndexer* indexer_;
-  std::mutex mutex_;
-  std::map<std::uint64_t, std::optional<Ready>> waiting_;
-  std::uint64_t next_ = 1;
-};
-
 class IndexReport final : public IndexListener {
  public:
-  IndexReport(const IndexCommandOptions& options, std::ostream& err)
-      : options_(options), err_(err), started_(std::chrono::steady_clock::now()) {}
+  IndexReport(const IndexCommandOptions& options, IndexConsole& console)
+      : options_(options), console_(console), started_(std::chrono::steady_clock::now()) {}
 
   void attach(OrderedOutput* output) { output_ = output; }
 
@@ -116,9 +52,13 @@ class IndexReport final : public IndexListener {
   void skipped(const SkippedFile& file) override {
     if (output_) output_->skipped(file.seq);
   }
+  void withdrawn(const std::string& /*root*/, std::uint64_t seq) override {
+    if (output_) output_->withdrawn(seq);
+  }
   void progress(const IndexProgress& progress) override {
     if (options_.quiet) return;
-    const std::lock_guard lock(mutex_);
+    auto console = console_.lock();  // also guards last_line_ and bar_drawn_
+    std::ostream& err = console.err();
     const auto now = std::chrono::steady_clock::now();
     if (!options_.progress_bar && !progress.idle && now - last_line_ < options_.progress_interval) {
       return;
@@ -138,17 +78,17 @@ class IndexReport final : public IndexListener {
       constexpr int kWidth = 30;
       const int filled =
           progress.found == 0 ? 0 : static_cast<int>(kWidth * progress.done / progress.found);
-      err_ << fmt::format("\r[{:=<{}}{:<{}}] {}\x1b[K", "", filled, "", kWidth - filled, counts)
-           << std::flush;
+      err << fmt::format("\r[{:=<{}}{:<{}}] {}\x1b[K", "", filled, "", kWidth - filled, counts)
+          << std::flush;
       bar_drawn_ = true;
     } else {
-      err_ << "chunkls index: " << counts << '\n' << std::flush;
+      err << "chunkls index: " << counts << '\n' << std::flush;
     }
   }
   // The bar's line is left for the summary.
   void end_progress() {
-    const std::lock_guard lock(mutex_);
-    if (bar_drawn_) err_ << "\r\x1b[K" << std::flush;
+    auto console = console_.lock();
+    if (bar_drawn_) console.err() << "\r\x1b[K" << std::flush;
   }
 
   std::map<std::string, LanguageTotals> languages() const {
@@ -159,13 +99,13 @@ class IndexReport final : public IndexListener {
 
  private:
   const IndexCommandOptions& options_;
-  std::ostream& err_;
+  IndexConsole& console_;
   OrderedOutput* output_ = nullptr;
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;  // languages_
   std::map<std::string, LanguageTotals> languages_;
   std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point last_line_{};
-  bool bar_drawn_ = false;
+  std::chrono::steady_clock::time_point last_line_{};  // under the console's lock
+  bool bar_drawn_ = false;                             // under the console's lock
 };
 
 void print_summary(std::ostream& out, const IndexProgress& p,
@@ -204,12 +144,18 @@ void print_summary(std::ostream& out, const IndexProgress& p,
 
 int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
                       std::ostream& out, std::ostream& err) {
+  IndexConsole console(out, err);
+  return run_index_command(options, registry, console);
+}
+
+int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
+                      IndexConsole& console) {
   std::vector<std::string> roots = options.roots;
   if (roots.empty()) roots.emplace_back(".");
   for (const std::string& root : roots) {
     std::error_code error;
     if (!std::filesystem::is_directory(root, error)) {
-      err << fmt::format("chunkls index: {}: not a directory\n", root);
+      console.lock().err() << fmt::format("chunkls index: {}: not a directory\n", root);
       return 1;
     }
   }
@@ -220,7 +166,8 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
     } else if (std::optional<std::filesystem::path> found = default_cache_directory()) {
       cache_directory = *found;
     } else {
-      err << "chunkls index: neither XDG_CACHE_HOME nor HOME is set: indexing in memory "
+      console.lock().err()
+          << "chunkls index: neither XDG_CACHE_HOME nor HOME is set: indexing in memory "
              "(give --cache DIR to keep the index)\n";
     }
   }
@@ -228,8 +175,7 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
   Monitor monitor;
   SourceCaches caches(options.caches);
   ChunkerPool chunkers;
-  IndexReport report(options, err);
-  std::mutex log_mutex;
+  IndexReport report(options, console);
   IndexerOptions indexer_options{
       .walk = {.exclude_globs = options.excludes, .max_file_bytes = options.max_bytes},
       .workers =
@@ -245,20 +191,24 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
                             .listener = &report,
                             .log =
                                 [&](std::string_view message) {
-                                  const std::lock_guard lock(log_mutex);
-                                  err << "chunkls index: " << message << '\n';
+                                  console.lock().err() << "chunkls index: " << message << '\n';
                                 }},
                            indexer_options);
 
   const bool listing = options.format != IndexFormat::kSummary;
   std::optional<ChunkOutput> output;
   if (listing) {
+    // Writes only under the console's lock: begin() and end() here, file() in
+    // OrderedOutput.
+    auto locked = console.lock();
     output.emplace(
-        out, options.format == IndexFormat::kJson ? OutputFormat::kJson : OutputFormat::kJsonl,
+        locked.out(),
+        options.format == IndexFormat::kJson ? OutputFormat::kJson : OutputFormat::kJsonl,
         options.with_content);
     output->begin();
   }
-  OrderedOutput ordered(output ? &*output : nullptr, &indexer);
+  OrderedOutput ordered(output ? &*output : nullptr, console,
+                        [&indexer](const std::string& root) { return indexer.store_of(root); });
   report.attach(&ordered);
   std::vector<std::string> stores;
   // One root at a time: each one's output is complete and in order before the next.
@@ -270,13 +220,16 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
       stores.push_back((store_directory(cache_directory, root) / kStoreFileName).string());
     }
   }
+  // No thread of the indexer writes after this (a worker reports progress once more
+  // after it goes idle): the summary is the last thing said.
+  indexer.stop();
   const IndexProgress totals = indexer.progress();
   report.end_progress();
+  auto locked = console.lock();
   if (output) output->end();
-  std::ostream& summary = listing ? err : out;
+  std::ostream& summary = listing ? locked.err() : locked.out();
   print_summary(summary, totals, report.languages(), report.elapsed(), stores);
-  if (options.with_stats) print_stats_table(out, err, monitor, caches, chunkers);
-  indexer.stop();
+  if (options.with_stats) print_stats_table(locked.out(), locked.err(), monitor, caches, chunkers);
   return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "engine/cache/source_caches.h"
 #include "engine/syntax/language_registry.h"
 #include "engine/text/source_file.h"
+#include "server/cli/index_console.h"
 
 namespace chunkls {
 
@@ -45,5 +46,8 @@ struct IndexCommandOptions {
 // or that failed to parse are counted in the summary, not errors), 1 otherwise.
 int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
                       std::ostream& out, std::ostream& err);
+// The same, writing through `console` (a test checks that every write holds its lock).
+int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
+                      IndexConsole& console);
 
 }  // namespace chunkls
