@@ -40,13 +40,14 @@ WorkspaceIndexer::WorkspaceIndexer(IndexerServices services, IndexerOptions opti
       typing_(services_.typing ? services_.typing : std::make_shared<WorkHold>()),
       stop_raised_(std::make_shared<std::atomic<bool>>(false)) {
   stop_flag_ = stop_raised_;
+  // Before the walker starts: its walks read watcher_ (each directory entered is watched).
+  if (options_.watch) start_watching();
   const unsigned workers = std::max(1u, options_.workers);
   workers_.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) {
     workers_.emplace_back([this, i](std::stop_token stop) { worker_loop(stop, i); });
   }
   walker_ = std::jthread([this](std::stop_token stop) { walker_loop(stop); });
-  if (options_.watch) start_watching();
 }
 
 WorkspaceIndexer::~WorkspaceIndexer() {
@@ -54,7 +55,6 @@ WorkspaceIndexer::~WorkspaceIndexer() {
 }
 
 void WorkspaceIndexer::stop() {
-  watcher_.reset();  // no more events from its thread
   stop_raised_->store(true);
   typing_->close();  // a paused file gives up now
   queue_.stop();
@@ -66,6 +66,9 @@ void WorkspaceIndexer::stop() {
   for (std::jthread& worker : workers_) {
     if (worker.joinable()) worker.join();
   }
+  // No more events from its thread. Only now: a walk in progress calls watch() on it for
+  // each directory it enters (reset before the join, that was a null dereference).
+  watcher_.reset();
   // The stores commit what is queued when they close.
   const std::lock_guard lock(mutex_);
   for (auto& [path, root] : roots_) {
