@@ -16,10 +16,22 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <string>
 #include <system_error>
 
 namespace chunkls::protocol {
+namespace {
+
+// "a write failed with EPIPE (Broken pipe)": the name users search for, and the words.
+std::string write_failure(int error) {
+  const char* name = ::strerrorname_np(error);
+  return std::string("a write failed with ") + (name ? name : std::to_string(error)) + " (" +
+         std::strerror(error) + ")";
+}
+
+}  // namespace
 
 FdTransport::FdTransport(int in_fd, int out_fd, bool owns_fds, std::size_t max_body)
     : in_fd_(in_fd),
@@ -90,7 +102,7 @@ std::optional<Frame> FdTransport::read() {
     if (stopping_.load() || peer_gone_.load()) return std::nullopt;
     if (auto frame = decoder_.next()) return frame;
     if (eof_) {
-      if (decoder_.pending() > 0) {
+      if (decoder_.inside_frame()) {
         const std::size_t n = decoder_.pending();
         decoder_ = FrameDecoder();  // report the truncated tail once
         return Frame{{}, "stream ended inside a message (" + std::to_string(n) + " bytes)"};
@@ -136,7 +148,8 @@ std::size_t FdTransport::room_now(bool polled) const {
   return 0;
 }
 
-bool FdTransport::write_all(std::string_view header, std::string_view body) {
+bool FdTransport::write_all(std::string_view header, std::string_view body, int& error) {
+  error = 0;
   std::array<std::string_view, 2> parts{header, body};
   bool polled = false;
   while (!parts[0].empty() || !parts[1].empty()) {
@@ -166,7 +179,10 @@ bool FdTransport::write_all(std::string_view header, std::string_view body) {
     }
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;  // EPIPE, ECONNRESET, ...
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {  // EPIPE, ECONNRESET, ...
+        error = errno;
+        return false;
+      }
       if (!wait_ready(out_fd_, POLLOUT, /*for_write=*/true)) return false;
       polled = true;
       continue;
@@ -186,12 +202,29 @@ void FdTransport::write(std::string_view body) {
   const std::string header = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   std::lock_guard lock(write_mutex_);
   if (peer_gone_.load()) return;
-  if (!write_all(header, body)) {
+  int error = 0;
+  if (!write_all(header, body, error)) {
     // The client is gone, or stopped reading past the grace period: every later write
     // returns at once, and the reader stops.
+    {
+      const std::lock_guard reason(reason_mutex_);
+      if (error != 0) {
+        gone_reason_ = write_failure(error);
+      } else if (stopping_.load()) {
+        gone_reason_ = "a write made no progress for " + std::to_string(grace_ms_.load()) +
+                       " ms after the server stopped";
+      } else {
+        gone_reason_ = "the client hung up";
+      }
+    }
     peer_gone_.store(true);
     wake();
   }
+}
+
+std::string FdTransport::gone_reason() const {
+  const std::lock_guard lock(reason_mutex_);
+  return gone_reason_;
 }
 
 int listen_on_loopback(std::uint16_t port, std::uint16_t& bound_port) {

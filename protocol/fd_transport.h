@@ -33,6 +33,7 @@ class FdTransport final : public Transport {
   std::optional<Frame> read() override;
   void write(std::string_view body) override;
   void stop(std::chrono::milliseconds grace) override;
+  std::string gone_reason() const override;
 
   // The client closed its end (a write failed with EPIPE or ECONNRESET), or a write
   // gave up after stop().
@@ -47,8 +48,9 @@ class FdTransport final : public Transport {
   // `polled`: poll() has just said the descriptor is writable.
   std::size_t room_now(bool polled) const;
   // Writes all of both parts (one frame) or returns false (peer gone, or given up after
-  // stop()). Tries the write first and waits in poll() only when it would block.
-  bool write_all(std::string_view header, std::string_view body);
+  // stop()) with the failed call's errno in `error` (0: no call failed). Tries the write
+  // first and waits in poll() only when it would block.
+  bool write_all(std::string_view header, std::string_view body, int& error);
   void wake();
 
   int in_fd_;
@@ -61,6 +63,8 @@ class FdTransport final : public Transport {
   bool eof_ = false;
   std::mutex write_mutex_;
   std::atomic<bool> peer_gone_{false};
+  mutable std::mutex reason_mutex_;  // not write_mutex_: a writer holds it while it waits
+  std::string gone_reason_;          // set once, by the write that found the client gone
   std::atomic<bool> stopping_{false};
   std::atomic<std::chrono::milliseconds::rep> grace_ms_{0};  // set by stop()
 };

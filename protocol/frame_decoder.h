@@ -30,6 +30,9 @@ class FrameDecoder {
   std::optional<Frame> next();
   // Bytes received but not yet part of a frame (at end of stream: a truncated frame).
   std::size_t pending() const { return buffer_.size() - consumed_; }
+  // Whether the bytes so far stop inside a frame: some not yet part of one, or a whole
+  // header whose body has not begun (at end of stream: a truncated message).
+  bool inside_frame() const { return pending() > 0 || body_length_.has_value(); }
 
  private:
   std::optional<Frame> next_header();

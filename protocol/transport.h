@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "protocol/frame_decoder.h"
@@ -29,6 +30,9 @@ class Transport {
   // that stopped reading cannot keep the process alive while a slow one still gets
   // everything.
   virtual void stop(std::chrono::milliseconds grace) = 0;
+  // Why the client is gone when a write found out (then read() ends too): "a write
+  // failed with EPIPE (Broken pipe)". Empty while it is not, or when only the input ended.
+  virtual std::string gone_reason() const = 0;
 };
 
 }  // namespace chunkls::protocol

@@ -103,7 +103,12 @@ int LspServer::run() {
   while (state_ != State::kExited) {
     std::optional<protocol::Frame> frame = transport_.read();
     if (!frame) {
-      log_->info("input closed");
+      if (const std::string gone = transport_.gone_reason(); !gone.empty()) {
+        // SIGPIPE is ignored (main.cpp): a client that closed its end costs a failed write.
+        log_->warn("the client closed the connection ({}): what is still queued is dropped", gone);
+      } else {
+        log_->info("input closed");
+      }
       break;
     }
     if (!frame->ok()) {
@@ -446,8 +451,12 @@ void LspServer::reindex(const RequestId& id, NoParams) {
   reply(id, "null");
 }
 
+// The workspace side's messages come from the indexer's threads (progress) and the
+// reader: neither may wait for a client that does not read. An indexer thread blocked on
+// a full pipe would block whoever joins it: shutdown and a settings change on the reader
+// (which then never reads `exit`), the end of run() before the writes' grace starts.
 void LspServer::notify(std::string_view method, std::string_view params_json) {
-  send(protocol::notification_body(method, params_json));
+  send_later(protocol::notification_body(method, params_json));
 }
 
 void LspServer::request(std::string_view method, std::string_view params_json,
@@ -458,7 +467,7 @@ void LspServer::request(std::string_view method, std::string_view params_json,
     id.emplace(fmt::format("chunkls-{}", next_outgoing_++));
     outgoing_.emplace(*id, std::move(on_response));
   }
-  send(protocol::request_body(*id, method, params_json));
+  send_later(protocol::request_body(*id, method, params_json));
 }
 
 void LspServer::handle_response(IncomingMessage& message) {
@@ -508,11 +517,14 @@ void LspServer::resume_document(std::string uri) {
 
 void LspServer::send(std::string body) {
   if (std::this_thread::get_id() == reader_) {
-    // The reader must never wait for the client to read.
-    scheduler_.post([this, body = std::move(body)] { transport_.write(body); });
+    send_later(std::move(body));  // the reader must never wait for the client to read
   } else {
     transport_.write(body);
   }
+}
+
+void LspServer::send_later(std::string body) {
+  scheduler_.post([this, body = std::move(body)] { transport_.write(body); });
 }
 
 // Counted before the answer goes out: a client that asks chunkls/stats as soon as it has

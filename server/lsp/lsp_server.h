@@ -138,6 +138,8 @@ class LspServer final : public Responder, public ClientChannel {
   void apply(const protocol::Settings& settings);
   // Writes a message body; from the reader thread, through a worker (see ending above).
   void send(std::string body);
+  // Writes a message body on a worker, in the order posted, whoever calls.
+  void send_later(std::string body);
   // Times a request from its arrival to its answer (Monitor::record_request, a trace span).
   void started(const protocol::RequestId& id, const std::string& method);
   void answered(const protocol::RequestId& id);

@@ -38,6 +38,7 @@ class ChildProcess {
   int stdin_fd() const { return stdin_fd_; }    // write end, non-blocking; -1 once closed
   int stdout_fd() const { return stdout_fd_; }  // read end, non-blocking
   void close_stdin();                           // the child sees end of file
+  void close_stdout();  // the child's writes fail with EPIPE (SIGPIPE when not ignored)
 
   // The exit code (128 + signal when killed by a signal), or nullopt if the child is still
   // running after `timeout`. Once known, the code is remembered.

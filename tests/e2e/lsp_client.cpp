@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -343,6 +344,24 @@ std::optional<int> LspClient::wait_exit(std::chrono::milliseconds timeout) {
     while (auto message = take_frame())
       file_away(std::move(*message));
   }
+}
+
+void LspClient::close_output() {
+  if (!process_ || socket_fd_ >= 0) throw std::logic_error("close_output needs a server on pipes");
+  process_->close_stdout();
+  read_fd_ = -1;
+  eof_ = true;
+}
+
+std::size_t LspClient::unread_output_bytes() const {
+  int queued = 0;
+  if (read_fd_ < 0 || ioctl(read_fd_, FIONREAD, &queued) != 0 || queued < 0) return 0;
+  return static_cast<std::size_t>(queued);
+}
+
+std::size_t LspClient::output_pipe_capacity() const {
+  const int capacity = read_fd_ < 0 ? -1 : fcntl(read_fd_, F_GETPIPE_SZ);
+  return capacity > 0 ? static_cast<std::size_t>(capacity) : 0;
 }
 
 bool LspClient::server_running() {

@@ -88,6 +88,7 @@ class LspClient {
   // The same, reading nothing the server writes meanwhile.
   std::optional<int> wait_exit_unread(std::chrono::milliseconds timeout = kDefaultTimeout);
   bool server_running();
+  pid_t process_id() const { return process_ ? process_->pid() : -1; }  // for signals
   std::string stderr_text() const;
   // Waits until the server's standard error holds a whole line containing `needle` (its
   // log, with --log-level debug: "request 3 started"); the line, or nullopt.
@@ -95,6 +96,13 @@ class LspClient {
       const std::string& needle, std::chrono::milliseconds timeout = kDefaultTimeout);
   // True when the server closed its output (end of file on our side).
   bool output_closed() const { return eof_; }
+  // A client that goes away mid-answer: closes our end of the server's output (its
+  // writes then fail with EPIPE); nothing is read any more. Pipes only.
+  void close_output();
+  // Bytes the server has written that nobody has read yet (FIONREAD on our end), and
+  // how many the pipe holds at most (F_GETPIPE_SZ): the server's writes wait when full.
+  std::size_t unread_output_bytes() const;
+  std::size_t output_pipe_capacity() const;
 
  private:
   LspClient(std::unique_ptr<ChildProcess> process, int read_fd, int write_fd, int socket_fd);

@@ -122,11 +122,30 @@ TEST_F(FdTransportTest, ClosedClientStopsWritesAndReads) {
   Pipe in, out;
   FdTransport transport(in.read_end, out.write_end);
   out.close_read();
+  EXPECT_EQ(transport.gone_reason(), "");
   transport.write("{}");  // EPIPE: dropped, not fatal
   EXPECT_TRUE(transport.peer_gone());
+  EXPECT_EQ(transport.gone_reason(), "a write failed with EPIPE (Broken pipe)");
   transport.write("{}");
   // The input is still open, but nobody is there to answer: reading ends.
   EXPECT_FALSE(transport.read().has_value());
+}
+
+// The client closed the input right after a header: that message is reported as cut
+// short (the server logs it), then reading ends.
+TEST_F(FdTransportTest, EndOfInputAfterAHeaderIsATruncatedMessage) {
+  Pipe in, out;
+  FdTransport transport(in.read_end, out.write_end);
+  const std::string header = "Content-Length: 9\r\n\r\n";
+  ASSERT_EQ(::write(in.write_end, header.data(), header.size()),
+            static_cast<ssize_t>(header.size()));
+  in.close_write();
+  const auto frame = transport.read();
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_NE(frame->problem.find("stream ended inside a message"), std::string::npos)
+      << frame->problem;
+  EXPECT_FALSE(transport.read().has_value());
+  EXPECT_EQ(transport.gone_reason(), "") << "the input ended; the client is not gone";
 }
 
 TEST_F(FdTransportTest, StopBoundsAWriteToAClientThatNoLongerReads) {

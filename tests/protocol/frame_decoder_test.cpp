@@ -113,6 +113,23 @@ TEST(FrameDecoder, WaitsForTheRestOfABody) {
   EXPECT_EQ(f->body, "{}  ");
 }
 
+// At end of stream, a header whose body has not begun is a truncated message too, though
+// no byte is pending.
+TEST(FrameDecoder, AHeaderWithoutItsBodyIsInsideAFrame) {
+  FrameDecoder decoder;
+  EXPECT_FALSE(decoder.inside_frame());
+  decoder.feed("Content-Len");
+  EXPECT_FALSE(decoder.next().has_value());
+  EXPECT_TRUE(decoder.inside_frame());
+  decoder.feed("gth: 2\r\n\r\n");
+  EXPECT_FALSE(decoder.next().has_value());
+  EXPECT_EQ(decoder.pending(), 0u);
+  EXPECT_TRUE(decoder.inside_frame());
+  decoder.feed("{}");
+  ASSERT_TRUE(decoder.next().has_value());
+  EXPECT_FALSE(decoder.inside_frame());
+}
+
 TEST(FrameDecoder, SkipsPaddingBetweenFrames) {
   FrameDecoder decoder;
   decoder.feed(frame("1") + "\r\n\r\n   \n" + frame("2"));
