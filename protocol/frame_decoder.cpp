@@ -120,7 +120,7 @@ std::optional<Frame> FrameDecoder::next_header() {
     separator = 2;
   }
   if (end == std::string_view::npos) {
-    if (rest.size() > 64 * 1024) {  // no header block is this long
+    if (rest.size() > std::size_t{64} * 1024) {  // no header block is this long
       consumed_ += rest.size();
       compact();
       return Frame{{}, "skipped a header block longer than 64 KiB"};

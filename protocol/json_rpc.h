@@ -45,6 +45,7 @@ class RequestId {
   std::string to_json() const;    // the id's JSON text, for responses
   std::string to_string() const;  // for logs
   friend bool operator==(const RequestId&, const RequestId&) = default;
+  // NOLINTNEXTLINE(modernize-use-nullptr): the 0 of the synthesized <=> (llvm#53961)
   friend auto operator<=>(const RequestId&, const RequestId&) = default;
 
  private:

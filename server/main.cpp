@@ -109,7 +109,7 @@ struct ServeFlags {
   bool stdio = false;
   std::int64_t time_limit_ms = 10000;
   unsigned threads = 0;
-  std::uint64_t max_file_bytes = 1024 * 1024;
+  std::uint64_t max_file_bytes = std::uint64_t{1024} * 1024;
   std::uint64_t max_document_bytes = chunkls::kDefaultMaxDocumentBytes;
   bool test_hooks = false;
   std::string trace_file;
@@ -248,7 +248,8 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// What escapes main is a bug or bad_alloc: std::terminate (its message, a core) ends it.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   auto logger = spdlog::stderr_color_mt("chunkls");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("chunkls: %l: %v");
@@ -292,7 +293,7 @@ int main(int argc, char** argv) {
   app.add_flag("--test-hooks", serve_flags.test_hooks)->group("");
 
   chunkls::ChunkCommandOptions chunk_options;
-  chunk_options.max_bytes = 1024 * 1024;
+  chunk_options.max_bytes = std::uint64_t{1024} * 1024;
   std::string format = "text";
   CLI::App* chunk = app.add_subcommand("chunk", "Print the chunks of source files");
   chunk->add_option("files", chunk_options.files, "Files to chunk; - reads standard input")

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <system_error>
 #include <unordered_set>
@@ -61,15 +62,21 @@ std::string_view kind_of(mode_t mode) {
   return "not a regular file";
 }
 
+// realpath() returns a buffer malloc'd by libc.
+struct FreeDeleter {
+  void operator()(char* p) const {
+    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory): libc's buffer
+    std::free(p);
+  }
+};
+
 std::optional<std::string> real_path(const std::string& path, int& error) {
-  char* resolved = ::realpath(path.c_str(), nullptr);
+  const std::unique_ptr<char, FreeDeleter> resolved(::realpath(path.c_str(), nullptr));
   if (resolved == nullptr) {
     error = errno;
     return std::nullopt;
   }
-  std::string result(resolved);
-  std::free(resolved);
-  return result;
+  return std::string(resolved.get());
 }
 
 bool is_within(std::string_view root, std::string_view path) {

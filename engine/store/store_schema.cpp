@@ -12,7 +12,7 @@ static_assert(static_cast<int>(FoldKind::kRegion) == 3, "FoldKind changed: bump 
 
 // A packed Fold: six little-endian uint32 and the kind's byte.
 constexpr std::size_t kFoldBytes = 6 * 4 + 1;
-constexpr std::size_t kKeyBytes = 3 * 8;
+constexpr std::size_t kKeyBytes = 3 * sizeof(std::uint64_t);
 
 void append_le(std::string& out, std::uint64_t value, std::size_t bytes) {
   for (std::size_t i = 0; i < bytes; ++i)

@@ -35,10 +35,10 @@ class ChromeTrace final : public TraceSink {
   void write_locked(std::string_view event);
 
   struct FileCloser {
-    // The unique_ptr owns the FILE; this is its deleter.
     void operator()(std::FILE* f) const {
+      // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): the deleter of the unique_ptr owning f
       std::fclose(f);
-    }  // NOLINT(cppcoreguidelines-owning-memory)
+    }
   };
   std::mutex mutex_;
   std::unique_ptr<std::FILE, FileCloser> file_;

@@ -21,7 +21,6 @@ SymbolKind symbol_kind(ChunkKind kind) {
     case ChunkKind::kStruct:
       return SymbolKind::kStruct;
     case ChunkKind::kInterface:
-      return SymbolKind::kInterface;
     case ChunkKind::kTrait:
       return SymbolKind::kInterface;
     case ChunkKind::kImpl:

@@ -61,7 +61,7 @@ void IndexProgressReporter::update(const IndexProgress& progress) {
     client_.request("window/workDoneProgress/create", create_params,
                     [this, generation](const ClientResponse& r) { created(generation, r.ok); });
   }
-  send(std::move(out));
+  send(out);
 }
 
 void IndexProgressReporter::created(std::uint64_t generation, bool ok) {
@@ -81,7 +81,7 @@ void IndexProgressReporter::created(std::uint64_t generation, bool ok) {
       state_ = State::kActive;
     }
   }
-  send(std::move(out));
+  send(out);
 }
 
 bool IndexProgressReporter::is_current(std::string_view token) const {
@@ -89,7 +89,7 @@ bool IndexProgressReporter::is_current(std::string_view token) const {
   return state_ == State::kActive && token == token_;
 }
 
-void IndexProgressReporter::send(std::vector<Message> messages) {
+void IndexProgressReporter::send(const std::vector<Message>& messages) {
   for (const Message& message : messages)
     client_.notify(message.method, message.params);
 }

@@ -41,7 +41,7 @@ class IndexProgressReporter {
   static std::string begin_value(const IndexProgress& progress);
   std::string report_value(const IndexProgress& progress);
   static std::string end_value(const IndexProgress& progress);
-  void send(std::vector<Message> messages);
+  void send(const std::vector<Message>& messages);
 
   ClientChannel& client_;
   const bool supported_;
