@@ -100,7 +100,7 @@ PositionEncoding negotiate_position_encoding(const ClientCapabilities& capabilit
   return PositionEncoding::kUtf16;
 }
 
-InitializeParams read_initialize(IncomingMessage& message) {
+InitializeParams read_initialize(const IncomingMessage& message) {
   InitializeParams params;
   if (!message.at("/params")) throw_invalid_params("/params", "InitializeParams");
   auto& caps = params.capabilities;
@@ -149,7 +149,7 @@ InitializeParams read_initialize(IncomingMessage& message) {
   return params;
 }
 
-TextDocumentItem read_did_open(IncomingMessage& message) {
+TextDocumentItem read_did_open(const IncomingMessage& message) {
   TextDocumentItem item;
   item.uri = message.required_string("/params/textDocument/uri");
   item.language_id = message.string_at("/params/textDocument/languageId").value_or("");
@@ -158,7 +158,7 @@ TextDocumentItem read_did_open(IncomingMessage& message) {
   return item;
 }
 
-DidChangeParams read_did_change(IncomingMessage& message) {
+DidChangeParams read_did_change(const IncomingMessage& message) {
   DidChangeParams params;
   params.uri = message.required_string("/params/textDocument/uri");
   params.version = message.int_at("/params/textDocument/version");
@@ -193,8 +193,8 @@ constexpr std::int64_t kMaxBudget = std::int64_t{1} << 50;
 constexpr std::int64_t kMaxTtlSeconds = std::int64_t{10} * 365 * 24 * 3600;
 
 template <typename Refuse>
-void read_cache_settings(IncomingMessage& message, std::string_view pointer, Settings& settings,
-                         Refuse&& refuse) {
+void read_cache_settings(const IncomingMessage& message, std::string_view pointer,
+                         Settings& settings, Refuse&& refuse) {
   const std::string cache = fmt::format("{}/cache", pointer);
   std::optional<dom::element> element;
   try {
@@ -251,8 +251,8 @@ void read_cache_settings(IncomingMessage& message, std::string_view pointer, Set
 namespace {
 
 template <typename Refuse>
-void read_index_settings(IncomingMessage& message, std::string_view pointer, Settings& settings,
-                         Refuse&& refuse) {
+void read_index_settings(const IncomingMessage& message, std::string_view pointer,
+                         Settings& settings, Refuse&& refuse) {
   const auto guarded = [&](auto&& read) {
     try {
       read();
@@ -300,7 +300,7 @@ void read_index_settings(IncomingMessage& message, std::string_view pointer, Set
 
 }  // namespace
 
-Settings read_settings(IncomingMessage& message, std::string_view pointer) {
+Settings read_settings(const IncomingMessage& message, std::string_view pointer) {
   Settings settings;
   auto refuse = [&](const std::exception& e) {
     if (!settings.problems.empty()) settings.problems += "; ";
@@ -326,11 +326,11 @@ Settings read_settings(IncomingMessage& message, std::string_view pointer) {
   return settings;
 }
 
-std::string read_workspace_symbol_query(IncomingMessage& message) {
+std::string read_workspace_symbol_query(const IncomingMessage& message) {
   return message.string_at("/params/query").value_or("");
 }
 
-std::vector<FileEvent> read_watched_files(IncomingMessage& message) {
+std::vector<FileEvent> read_watched_files(const IncomingMessage& message) {
   auto changes = message.at("/params/changes");
   dom::array array;
   if (!changes || changes->get_array().get(array)) {
@@ -352,7 +352,7 @@ std::vector<FileEvent> read_watched_files(IncomingMessage& message) {
   return out;
 }
 
-WorkspaceFoldersChange read_workspace_folders_change(IncomingMessage& message) {
+WorkspaceFoldersChange read_workspace_folders_change(const IncomingMessage& message) {
   WorkspaceFoldersChange change;
   if (auto added = message.at("/params/event/added")) {
     change.added = read_folders(*added, "/params/event/added");
@@ -363,7 +363,7 @@ WorkspaceFoldersChange read_workspace_folders_change(IncomingMessage& message) {
   return change;
 }
 
-std::string read_progress_token(IncomingMessage& message) {
+std::string read_progress_token(const IncomingMessage& message) {
   auto token = message.at("/params/token");
   if (!token) throw_invalid_params("/params/token", "a progress token");
   std::string_view text;
@@ -373,11 +373,11 @@ std::string read_progress_token(IncomingMessage& message) {
   throw_invalid_params("/params/token", "a string or an integer");
 }
 
-std::string read_document_uri(IncomingMessage& message) {
+std::string read_document_uri(const IncomingMessage& message) {
   return message.required_string("/params/textDocument/uri");
 }
 
-SelectionRangeParams read_selection_range(IncomingMessage& message) {
+SelectionRangeParams read_selection_range(const IncomingMessage& message) {
   SelectionRangeParams params;
   params.uri = message.required_string("/params/textDocument/uri");
   auto positions = message.at("/params/positions");
@@ -393,7 +393,7 @@ SelectionRangeParams read_selection_range(IncomingMessage& message) {
   return params;
 }
 
-RequestId read_cancel_id(IncomingMessage& message) {
+RequestId read_cancel_id(const IncomingMessage& message) {
   auto value = message.at("/params/id");
   if (value && value->is_int64()) return RequestId(value->get_int64().value_unsafe());
   if (value && value->is_string())

@@ -25,7 +25,7 @@ using protocol::RequestId;
 using protocol::RpcError;
 
 LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
-                     ServerOptions options, std::shared_ptr<spdlog::logger> log)
+                     const ServerOptions& options, std::shared_ptr<spdlog::logger> log)
     : transport_(transport),
       options_(options),
       log_(std::move(log)),
@@ -38,18 +38,18 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
 
 LspServer::~LspServer() = default;
 
-template <typename Params>
-void LspServer::on_request(std::string method, Params (*read)(IncomingMessage&),
-                           void (LspServer::*handle)(const RequestId&, Params)) {
+template <typename Params, typename Arg>
+void LspServer::on_request(std::string method, Params (*read)(const IncomingMessage&),
+                           void (LspServer::*handle)(const RequestId&, Arg)) {
   requests_.emplace(std::move(method),
                     [this, read, handle](const RequestId& id, IncomingMessage& message) {
                       (this->*handle)(id, read(message));
                     });
 }
 
-template <typename Params>
-void LspServer::on_notification(std::string method, Params (*read)(IncomingMessage&),
-                                void (LspServer::*handle)(Params), Carries carries) {
+template <typename Params, typename Arg>
+void LspServer::on_notification(std::string method, Params (*read)(const IncomingMessage&),
+                                void (LspServer::*handle)(Arg), Carries carries) {
   notifications_.emplace(std::move(method),
                          NotificationHandler{[this, read, handle](IncomingMessage& message) {
                                                (this->*handle)(read(message));
@@ -85,7 +85,9 @@ void LspServer::register_methods() {
   on_notification("$/cancelRequest", &protocol::read_cancel_id, &LspServer::cancel_request);
   on_notification(
       "workspace/didChangeConfiguration",
-      +[](IncomingMessage& m) { return protocol::read_settings(m, "/params/settings/chunkls"); },
+      +[](const IncomingMessage& m) {
+        return protocol::read_settings(m, "/params/settings/chunkls");
+      },
       &LspServer::did_change_configuration);
   on_request("chunkls/stats", &LspServer::no_params, &LspServer::stats);
   if (options_.test_hooks) {
@@ -140,7 +142,7 @@ void LspServer::handle_body(std::string body) {
   if (log_->should_log(spdlog::level::trace)) {
     // What the client really sent (an editor's capabilities, a change's exact ranges),
     // capped: a didOpen may carry megabytes.
-    constexpr std::size_t kLoggedBytes = 64 * 1024;
+    constexpr std::size_t kLoggedBytes = std::size_t{64} * 1024;
     log_->trace("received {}{}", std::string_view(body).substr(0, kLoggedBytes),
                 body.size() > kLoggedBytes ? fmt::format(" ... ({} bytes)", body.size()) : "");
   }
@@ -348,7 +350,7 @@ void LspServer::shutdown(const RequestId& id, NoParams) {
   reply(id, "null");
 }
 
-void LspServer::document_symbol(const RequestId& id, std::string uri) {
+void LspServer::document_symbol(const RequestId& id, const std::string& uri) {
   scheduler_.request(
       id, uri,
       [views = views_](Document& document, const std::string& at, const Deadline& deadline) {
@@ -356,7 +358,7 @@ void LspServer::document_symbol(const RequestId& id, std::string uri) {
       });
 }
 
-void LspServer::folding_range(const RequestId& id, std::string uri) {
+void LspServer::folding_range(const RequestId& id, const std::string& uri) {
   scheduler_.request(
       id, uri, [views = views_](Document& document, const std::string&, const Deadline& deadline) {
         return folding_ranges_json(document, views, deadline);
@@ -371,7 +373,7 @@ void LspServer::selection_range(const RequestId& id, protocol::SelectionRangePar
                      });
 }
 
-void LspServer::wait_for_cancel(const RequestId& id, std::string uri) {
+void LspServer::wait_for_cancel(const RequestId& id, const std::string& uri) {
   // Work that ends only when its deadline does: by cancellation, the time limit or exit.
   scheduler_.request(id, uri,
                      [](Document&, const std::string&, const Deadline& deadline) -> std::string {
@@ -391,12 +393,12 @@ void LspServer::did_change(protocol::DidChangeParams params) {
   scheduler_.change(std::move(params));
 }
 
-void LspServer::did_close(std::string uri) {
+void LspServer::did_close(const std::string& uri) {
   if (auto path = protocol::file_path_from_uri(uri)) workspace_.document_closed(*path);
   scheduler_.close(uri);
 }
 
-void LspServer::did_save(std::string uri) {
+void LspServer::did_save(const std::string& uri) {
   if (auto path = protocol::file_path_from_uri(uri)) workspace_.document_saved(*path);
 }
 
@@ -404,7 +406,7 @@ void LspServer::initialized(NoParams) {
   workspace_.start(folders_, root_);
 }
 
-void LspServer::did_change_watched_files(std::vector<protocol::FileEvent> events) {
+void LspServer::did_change_watched_files(const std::vector<protocol::FileEvent>& events) {
   for (const protocol::FileEvent& event : events) {
     const std::optional<std::string> path = protocol::file_path_from_uri(event.uri);
     if (!path) continue;
@@ -416,7 +418,7 @@ void LspServer::did_change_watched_files(std::vector<protocol::FileEvent> events
   }
 }
 
-void LspServer::did_change_workspace_folders(protocol::WorkspaceFoldersChange change) {
+void LspServer::did_change_workspace_folders(const protocol::WorkspaceFoldersChange& change) {
   for (const protocol::WorkspaceFolder& folder : change.removed) {
     if (auto path = protocol::file_path_from_uri(folder.uri)) workspace_.remove_folder(*path);
   }
@@ -425,7 +427,7 @@ void LspServer::did_change_workspace_folders(protocol::WorkspaceFoldersChange ch
   }
 }
 
-void LspServer::cancel_progress(std::string token) {
+void LspServer::cancel_progress(const std::string& token) {
   workspace_.cancel_progress(token);
 }
 
@@ -470,7 +472,7 @@ void LspServer::request(std::string_view method, std::string_view params_json,
   send_later(protocol::request_body(*id, method, params_json));
 }
 
-void LspServer::handle_response(IncomingMessage& message) {
+void LspServer::handle_response(const IncomingMessage& message) {
   const std::string id = message.id()->to_string();
   std::function<void(const ClientResponse&)> callback;
   {
@@ -499,19 +501,19 @@ void LspServer::handle_response(IncomingMessage& message) {
   callback(response);
 }
 
-void LspServer::cancel_request(RequestId id) {
+void LspServer::cancel_request(const RequestId& id) {
   if (!scheduler_.cancel(id)) log_->debug("cancel for {}: already answered", id.to_string());
 }
 
-void LspServer::did_change_configuration(protocol::Settings settings) {
+void LspServer::did_change_configuration(const protocol::Settings& settings) {
   apply(settings);
 }
 
-void LspServer::pause_document(std::string uri) {
+void LspServer::pause_document(const std::string& uri) {
   scheduler_.pause(uri);
 }
 
-void LspServer::resume_document(std::string uri) {
+void LspServer::resume_document(const std::string& uri) {
   scheduler_.resume(uri);
 }
 

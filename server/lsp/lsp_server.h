@@ -60,7 +60,7 @@ struct ServerOptions {
 class LspServer final : public Responder, public ClientChannel {
  public:
   LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
-            ServerOptions options, std::shared_ptr<spdlog::logger> log);
+            const ServerOptions& options, std::shared_ptr<spdlog::logger> log);
   LspServer(const LspServer&) = delete;
   LspServer& operator=(const LspServer&) = delete;
   ~LspServer() override;
@@ -95,13 +95,14 @@ class LspServer final : public Responder, public ClientChannel {
   };
   enum class Carries : std::uint8_t { kNoText, kText };
 
-  // The method table: each entry reads its typed params, then calls a member.
-  template <typename Params>
-  void on_request(std::string method, Params (*read)(protocol::IncomingMessage&),
-                  void (LspServer::*handle)(const protocol::RequestId&, Params));
-  template <typename Params>
-  void on_notification(std::string method, Params (*read)(protocol::IncomingMessage&),
-                       void (LspServer::*handle)(Params), Carries carries = Carries::kNoText);
+  // The method table: each entry reads its typed params, then calls a member with them
+  // (by value when it keeps them, else by const reference).
+  template <typename Params, typename Arg>
+  void on_request(std::string method, Params (*read)(const protocol::IncomingMessage&),
+                  void (LspServer::*handle)(const protocol::RequestId&, Arg));
+  template <typename Params, typename Arg>
+  void on_notification(std::string method, Params (*read)(const protocol::IncomingMessage&),
+                       void (LspServer::*handle)(Arg), Carries carries = Carries::kNoText);
   void register_methods();
 
   void handle_body(std::string body);
@@ -111,30 +112,30 @@ class LspServer final : public Responder, public ClientChannel {
   // Requests.
   void initialize(const protocol::RequestId& id, protocol::InitializeParams params);
   struct NoParams {};
-  static NoParams no_params(protocol::IncomingMessage&) { return {}; }
+  static NoParams no_params(const protocol::IncomingMessage&) { return {}; }
   void shutdown(const protocol::RequestId& id, NoParams);
-  void document_symbol(const protocol::RequestId& id, std::string uri);
-  void folding_range(const protocol::RequestId& id, std::string uri);
+  void document_symbol(const protocol::RequestId& id, const std::string& uri);
+  void folding_range(const protocol::RequestId& id, const std::string& uri);
   void selection_range(const protocol::RequestId& id, protocol::SelectionRangeParams params);
   void stats(const protocol::RequestId& id, NoParams);
   void workspace_symbol(const protocol::RequestId& id, std::string query);
   void reindex(const protocol::RequestId& id, NoParams);
-  void wait_for_cancel(const protocol::RequestId& id, std::string uri);  // test hook
+  void wait_for_cancel(const protocol::RequestId& id, const std::string& uri);  // test hook
   // Notifications.
   void did_open(protocol::TextDocumentItem item);
   void did_change(protocol::DidChangeParams params);
-  void did_close(std::string uri);
-  void cancel_request(protocol::RequestId id);
-  void did_change_configuration(protocol::Settings settings);
+  void did_close(const std::string& uri);
+  void cancel_request(const protocol::RequestId& id);
+  void did_change_configuration(const protocol::Settings& settings);
   void initialized(NoParams);
-  void did_save(std::string uri);
-  void did_change_watched_files(std::vector<protocol::FileEvent> events);
-  void did_change_workspace_folders(protocol::WorkspaceFoldersChange change);
-  void cancel_progress(std::string token);
-  void handle_response(protocol::IncomingMessage& message);
+  void did_save(const std::string& uri);
+  void did_change_watched_files(const std::vector<protocol::FileEvent>& events);
+  void did_change_workspace_folders(const protocol::WorkspaceFoldersChange& change);
+  void cancel_progress(const std::string& token);
+  void handle_response(const protocol::IncomingMessage& message);
   void nothing_to_do(NoParams) {}
-  void pause_document(std::string uri);   // test hook
-  void resume_document(std::string uri);  // test hook
+  void pause_document(const std::string& uri);   // test hook
+  void resume_document(const std::string& uri);  // test hook
   void apply(const protocol::Settings& settings);
   // Writes a message body; from the reader thread, through a worker (see ending above).
   void send(std::string body);
