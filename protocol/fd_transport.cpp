@@ -113,10 +113,8 @@ std::optional<Frame> FdTransport::read() {
     const ssize_t n = ::read(in_fd_, chunk, sizeof chunk);
     if (n > 0) {
       decoder_.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
-    } else if (n == 0) {
-      eof_ = true;
-    } else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-      eof_ = true;  // ECONNRESET and the like: nothing more will come
+    } else if (n == 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)) {
+      eof_ = true;  // the end, or ECONNRESET and the like: nothing more will come
     }
   }
 }

@@ -209,8 +209,10 @@ void WorkspaceIndexer::worker_loop(std::stop_token stop, unsigned index) {
       --pending_;
       idle = !busy_locked();
     }
-    if (idle) give_back_memory();
-    if (idle) changed_.notify_all();
+    if (idle) {
+      give_back_memory();
+      changed_.notify_all();
+    }
     maybe_report(idle);
   }
 }

@@ -12,7 +12,8 @@
 
 namespace chunkls {
 
-inline constexpr std::uint64_t kDefaultMaxFileBytes = 1024 * 1024;  // 1 MiB, like the indexer
+// 1 MiB, like the indexer.
+inline constexpr std::uint64_t kDefaultMaxFileBytes = std::uint64_t{1024} * 1024;
 
 enum class SourceProblem : std::uint8_t { kNone, kUnreadable, kNotAFile, kTooLarge, kBinary };
 

@@ -47,7 +47,7 @@ struct SchedulerOptions {
   // recovery is superlinear on huge invalid input); 0 means never.
   std::chrono::milliseconds time_limit{10000};
   // Files read from disk for requests on documents the client did not open.
-  std::uint64_t max_file_bytes = 1024 * 1024;
+  std::uint64_t max_file_bytes = std::uint64_t{1024} * 1024;
   DocumentLimits document_limits;
   SourceCacheLimits caches;
 };
