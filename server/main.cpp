@@ -84,7 +84,9 @@ struct CacheFlags {
 
  private:
   static void add_level(CLI::App& app, const std::string& name, chunkls::CacheLimits& into,
-                        const std::string& what, std::int64_t& ttl_seconds) {
+                        const std::string& what,
+                        // cppcheck-suppress constParameter ; CLI11 writes the value into it
+                        std::int64_t& ttl_seconds) {
     // `most` also gives the range its type, so the check reads as before.
     const auto add = [&](const std::string& suffix, auto& value, const std::string& help,
                          auto most) {
@@ -125,6 +127,7 @@ struct ServeFlags {
 
 // The workspace indexer's options, under one heading of --help.
 void add_workspace_index_options(CLI::App& app, ServeFlags& flags) {
+  // cppcheck-suppress constVariable ; group() changes each option
   CLI::Option* const options[] = {
       app.add_flag("--no-index", flags.no_index, "Do not index the workspace folders"),
       app.add_option("--index-cache", flags.index_cache,

@@ -63,6 +63,7 @@ void ChunkerPool::give_back(const Language* language, std::unique_ptr<Chunker> c
   --stats_.in_use;
   if (stats_.idle >= max_idle_) {
     ++stats_.dropped;
+    // cppcheck-suppress unreadVariable ; its destructor frees it, after the lock's
     freed = std::move(chunker);
     return;
   }

@@ -183,12 +183,11 @@ void WorkspaceIndexer::start_watching() {
 }
 
 void WorkspaceIndexer::cancel() {
-  std::size_t dropped = 0;
   {
     const std::lock_guard lock(mutex_);
     walks_.clear();
     ++cancels_;
-    dropped = queue_.drop_below("/");
+    const std::size_t dropped = queue_.drop_below("/");
     pending_ -= std::min<std::uint64_t>(pending_, dropped);
   }
   changed_.notify_all();

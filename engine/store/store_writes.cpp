@@ -39,8 +39,8 @@ void TableWrites::apply_one(const PutOp& op) {
   const std::int64_t content =
       store_content(op.file.key, op.chunking ? *op.chunking : no_chunking());
   const std::optional<std::int64_t> previous = content_of(op.file.path);
-  Statement& s = statements_.upsert_file;
   {
+    Statement& s = statements_.upsert_file;
     const auto reset = s.use();
     s.bind_text(1, op.file.path);
     s.bind(2, op.file.stamp.size);

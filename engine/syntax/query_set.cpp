@@ -239,7 +239,8 @@ std::string_view node_text(TSNode node, std::string_view text) {
 }  // namespace
 
 QueryCompileError::QueryCompileError(std::string file, std::uint32_t offset, std::uint32_t line,
-                                     std::uint32_t column, std::string kind, std::string detail)
+                                     std::uint32_t column, std::string kind,
+                                     const std::string& detail)
     : std::runtime_error(fmt::format("{}:{}:{}: query {}{}{}", file, line, column, kind,
                                      detail.empty() ? "" : ": ", detail)),
       file_(std::move(file)),

@@ -38,7 +38,7 @@ struct QuerySource {
 class QueryCompileError : public std::runtime_error {
  public:
   QueryCompileError(std::string file, std::uint32_t offset, std::uint32_t line,
-                    std::uint32_t column, std::string kind, std::string detail);
+                    std::uint32_t column, std::string kind, const std::string& detail);
   const std::string& file() const { return file_; }
   std::uint32_t offset() const { return offset_; }
   std::uint32_t line() const { return line_; }      // 1-based

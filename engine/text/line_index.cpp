@@ -81,6 +81,7 @@ std::uint32_t LineIndex::line_of(std::uint32_t byte) const {
 std::string_view LineIndex::line_text(std::uint32_t line, std::string_view text) const {
   if (line >= starts_.size()) return text.substr(std::min<std::size_t>(size_, text.size()), 0);
   const std::uint32_t begin = starts_[line];
+  // cppcheck-suppress containerOutOfBounds ; the condition guards the access
   std::uint32_t end = line + 1 < starts_.size() ? starts_[line + 1] : size_;
   // Only the last line lacks a terminator, and a terminator ends every other line.
   if (line + 1 < starts_.size()) {

@@ -45,14 +45,14 @@ std::string collapsed_text(const Fold& fold, const PositionMapper& positions,
   switch (fold.kind) {
     case FoldKind::kComment: {
       std::string first(trim(positions.line_text(start_line)));
-      if (first.size() > 80) first = first.substr(0, 80);
+      if (first.size() > 80) first.resize(80);
       return first + " …";
     }
     case FoldKind::kImports:
       return fmt::format("{} lines of imports …", end_line - start_line + 1);
     case FoldKind::kRegion: {
       std::string label(trim(positions.line_text(start_line)));
-      if (label.size() > 80) label = label.substr(0, 80);
+      if (label.size() > 80) label.resize(80);
       return label;
     }
     case FoldKind::kBlock:

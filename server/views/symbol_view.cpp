@@ -85,7 +85,7 @@ void write_document_symbols(protocol::JsonWriter& out, const ChunkedText& chunke
   // children array.
   struct Open {
     std::int32_t index;
-    bool children;
+    bool children;  // cppcheck-suppress unusedStructMember ; close() and the loop read it
   };
   std::vector<Open> open;
   auto close = [&] {
