@@ -29,6 +29,7 @@ class PositionMapper {
   std::string_view line_text(std::uint32_t line) const { return lines_.line_text(line, text_); }
   std::uint32_t line_count() const { return lines_.line_count(); }
   std::uint32_t line_start(std::uint32_t line) const { return lines_.line_start(line); }
+  std::uint32_t text_bytes() const { return static_cast<std::uint32_t>(text_.size()); }
 
  private:
   std::string_view text_;

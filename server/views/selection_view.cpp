@@ -1,5 +1,7 @@
 #include "server/views/selection_view.h"
 
+#include <vector>
+
 #include "engine/document/enclosing_ranges.h"
 
 namespace chunkls {
@@ -19,6 +21,10 @@ std::vector<protocol::SelectionRange> selection_ranges(const Tree& tree,
       std::vector<ByteSpan> before = enclosing_spans(tree, byte - 1);
       if (!before.empty() && before.front().end == byte) spans = std::move(before);
     }
+    // Every range must hold the position. The root node starts at the first token and
+    // may end before trailing blank lines: a position outside it gets the whole document.
+    std::erase_if(spans, [byte](const ByteSpan& s) { return byte < s.start || s.end < byte; });
+    if (spans.empty() && tree) spans.push_back({0, positions.text_bytes()});
     for (const ByteSpan& span : spans) {
       protocol::Range range = positions.range(span.start, span.end);
       // Spans differ in bytes but may map to equal ranges (a node that is only a line

@@ -87,5 +87,24 @@ TEST(SelectionRange, DocumentWithoutTrailingNewline) {
   expect_strictly_growing(ranges);
 }
 
+// The root node starts at the first token (here it ends at the end of the text): a
+// position in the blank lines before it still gets ranges that hold it (LSP requires
+// it; VS Code rejects the answer otherwise): the whole document. Found by bench/soak.sh.
+TEST(SelectionRange, PositionsOutsideTheRootNodeGetTheWholeDocument) {
+  LspClient client = start_initialized();
+  open_document(client, "file:///b.py", "python", "\n\ndef a():\n    pass\n\n\n");
+  const Json positions = Json::array({position(0, 0), position(5, 0), position(3, 6)});
+  const Json result = selection_ranges(client, "file:///b.py", positions);
+  ASSERT_EQ(result.size(), 3u) << result.dump();
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    const auto ranges = chain(result[i]);
+    const Json at = {{"start", positions[i]}, {"end", positions[i]}};
+    for (const Json& r : ranges)
+      EXPECT_TRUE(range_contains(r, at)) << r.dump() << " misses " << positions[i].dump();
+    expect_strictly_growing(ranges);
+  }
+  EXPECT_EQ(chain(result[0]), std::vector<Json>{range(0, 0, 6, 0)}) << result.dump();
+}
+
 }  // namespace
 }  // namespace chunkls::e2e
