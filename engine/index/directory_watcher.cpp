@@ -68,23 +68,36 @@ struct DirectoryWatcher::State {
   }
 
   // A directory that appeared: watched, and everything already in it reported (it may
-  // have been filled before the watch was added).
-  void adopt(const std::string& directory) {
-    if (events.wanted && !events.wanted(directory)) return;
-    watch(directory);
-    std::error_code error;
-    std::vector<std::string> subdirectories;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-      std::error_code type_error;
-      const std::string path = entry.path().string();
-      if (entry.is_directory(type_error) && !entry.is_symlink(type_error)) {
-        if (entry.path().filename() != ".git") subdirectories.push_back(path);
-      } else if (entry.is_regular_file(type_error) && events.changed) {
-        events.changed(path);
+  // have been filled before the watch was added). A loop over a stack of directories,
+  // not recursion: a tree 1,000 levels deep moved in must not exhaust the thread's stack.
+  void adopt(const std::string& top) {
+    std::vector<std::string> pending{top};
+    while (!pending.empty()) {
+      const std::string directory = std::move(pending.back());
+      pending.pop_back();
+      if (events.wanted && !events.wanted(directory)) continue;
+      watch(directory);
+      std::error_code error;
+      std::vector<std::string> subdirectories;
+      for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        std::error_code type_error;
+        const std::string path = entry.path().string();
+        // symlink_status: a link is never followed here (the walk decides where links
+        // may lead; a link to a file is reported and the indexer checks where it
+        // resolves).
+        const auto type = entry.symlink_status(type_error).type();
+        if (type == std::filesystem::file_type::directory) {
+          if (entry.path().filename() != ".git") subdirectories.push_back(path);
+        } else if ((type == std::filesystem::file_type::regular ||
+                    type == std::filesystem::file_type::symlink) &&
+                   events.changed) {
+          events.changed(path);
+        }
       }
+      // Reversed onto the stack: visited in the order listed.
+      pending.insert(pending.end(), std::make_move_iterator(subdirectories.rbegin()),
+                     std::make_move_iterator(subdirectories.rend()));
     }
-    for (const std::string& subdirectory : subdirectories)
-      adopt(subdirectory);
   }
 
   void run() {

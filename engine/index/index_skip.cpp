@@ -62,7 +62,9 @@ IndexSkip skip_of(SourceProblem problem) {
       return IndexSkip::kBinary;
     case SourceProblem::kNotAFile:
       return IndexSkip::kNotAFile;
-    default:
+    case SourceProblem::kOutside:
+      return IndexSkip::kOutsideRoot;
+    default:  // unreadable, or changed while being read (the detail says which)
       return IndexSkip::kUnreadable;
   }
 }

@@ -271,7 +271,23 @@ void WorkspaceIndexer::index_file(const IndexItem& item, std::stop_token stop) {
     }
     if (known && services_.symbols) services_.symbols->remove(path);
   };
-  SourceRead read = read_source(std::filesystem::path(path), options_.walk.max_file_bytes);
+  std::string within;  // the root's real path: what the file must resolve inside
+  {
+    const std::lock_guard lock(root->mutex);
+    if (root->resolved.empty()) {
+      std::error_code error;
+      root->resolved = std::filesystem::canonical(root->path, error).string();
+    }
+    within = root->resolved;
+  }
+  if (within.empty()) {
+    skip(root->path, item.seq, path, IndexSkip::kUnreadable, false,
+         "the workspace folder cannot be resolved");
+    count_done(0, 0);
+    return;
+  }
+  SourceRead read = read_source(std::filesystem::path(path), options_.walk.max_file_bytes,
+                                std::span<const std::string>(&within, 1));
   if (!read) {
     if (!stamp_of(path)) {  // deleted meanwhile
       forget();

@@ -41,8 +41,12 @@ struct WorkspaceIndexer::Root {
     std::uint64_t chunks = 0;
   };
   std::unordered_map<std::string, Known> stored;  // what the store holds, by path
-  bool warm = false;                              // warm_start() ran
-  std::optional<IgnoreRules> rules;               // for watched-file events; under mutex
+  // The root with its links resolved (realpath): every file read for it must resolve
+  // inside (a link out of the root, from an event or swapped in after the walk, is
+  // refused). Empty until first needed; under mutex.
+  std::string resolved;
+  bool warm = false;                 // warm_start() ran
+  std::optional<IgnoreRules> rules;  // for watched-file events; under mutex
 };
 
 namespace indexer_detail {

@@ -70,7 +70,8 @@ void WorkspaceIndexer::warm_start(Root& root, std::stop_token stop) {
 void WorkspaceIndexer::walk(Root& root, std::stop_token stop) {
   {
     const std::lock_guard lock(root.mutex);
-    root.rules.reset();  // events after this walk read the ignore files again
+    root.rules.reset();     // events after this walk read the ignore files again
+    root.resolved.clear();  // and where the root leads is resolved again
   }
   WalkOptions walk_options = options_.walk;
   walk_options.trusted_root = root.trusted;

@@ -1,5 +1,12 @@
 // Reading a source file for chunking, with the checks that keep bad input away from
-// the parser: unreadable, not a regular file, over the size limit, binary.
+// the parser: unreadable, not a regular file, over the size limit, binary; and, when
+// asked, outside the given directories.
+//
+// Hostile files: the file is opened non-blocking and its type checked on the open file
+// (a FIFO, socket or device named like a source, or swapped in after a check, is refused
+// and never waited on); the bytes are one version of the file (its stamp the same
+// before and after the read, its size the bytes read, the path still naming it; else
+// it is read again, and given up after three tries).
 //
 // Free functions, no state; safe from any thread.
 #pragma once
@@ -8,6 +15,7 @@
 #include <filesystem>
 #include <istream>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace chunkls {
@@ -15,7 +23,15 @@ namespace chunkls {
 // 1 MiB, like the indexer.
 inline constexpr std::uint64_t kDefaultMaxFileBytes = std::uint64_t{1024} * 1024;
 
-enum class SourceProblem : std::uint8_t { kNone, kUnreadable, kNotAFile, kTooLarge, kBinary };
+enum class SourceProblem : std::uint8_t {
+  kNone,
+  kUnreadable,
+  kNotAFile,
+  kTooLarge,
+  kBinary,
+  kOutside,   // resolves outside the directories the caller allowed
+  kChanging,  // changed during every read
+};
 
 // What identifies a version of a file without reading it (the file metadata cache
 // level compares it): size, modification time, inode.
@@ -39,8 +55,11 @@ struct SourceRead {
 // The stamp of `path` now; empty when it cannot be stat'ed.
 std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
 
-// max_bytes == 0 means no limit.
-SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_bytes);
+// max_bytes == 0 means no limit. `within`: resolved (real) directories the file must lie
+// in, checked on the file opened (links resolved by the kernel at open), so a link
+// swapped in meanwhile cannot lead elsewhere; empty: anywhere.
+SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_bytes,
+                       std::span<const std::string> within = {});
 SourceRead read_source(std::istream& in, std::uint64_t max_bytes);
 
 }  // namespace chunkls

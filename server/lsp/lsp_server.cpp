@@ -265,6 +265,7 @@ void LspServer::initialize(const RequestId& id, protocol::InitializeParams param
     }
   }
   if (params.root_uri) root_ = protocol::file_path_from_uri(*params.root_uri);
+  confine_to_workspace();
   workspace_.set_client(params.capabilities.work_done_progress,
                         params.capabilities.watched_files_registration);
   log_->info("initialize from '{}': position encoding {}, {} symbols", params.client_name,
@@ -420,11 +421,27 @@ void LspServer::did_change_watched_files(const std::vector<protocol::FileEvent>&
 
 void LspServer::did_change_workspace_folders(const protocol::WorkspaceFoldersChange& change) {
   for (const protocol::WorkspaceFolder& folder : change.removed) {
-    if (auto path = protocol::file_path_from_uri(folder.uri)) workspace_.remove_folder(*path);
+    if (auto path = protocol::file_path_from_uri(folder.uri)) {
+      std::erase(folders_, *path);
+      workspace_.remove_folder(*path);
+    }
   }
   for (const protocol::WorkspaceFolder& folder : change.added) {
-    if (auto path = protocol::file_path_from_uri(folder.uri)) workspace_.add_folder(*path);
+    if (auto path = protocol::file_path_from_uri(folder.uri)) {
+      folders_.push_back(*path);
+      workspace_.add_folder(*path);
+    }
   }
+  confine_to_workspace();
+}
+
+// Files read from disk for requests on unopened documents: only inside the workspace
+// folders (else the root) the client named. A client that named none gets any local
+// file, as before it said where its workspace is.
+void LspServer::confine_to_workspace() {
+  std::vector<std::string> roots = folders_;
+  if (roots.empty() && root_) roots.push_back(*root_);
+  scheduler_.set_workspace_roots(roots);
 }
 
 void LspServer::cancel_progress(const std::string& token) {

@@ -131,6 +131,7 @@ class LspServer final : public Responder, public ClientChannel {
   void did_save(const std::string& uri);
   void did_change_watched_files(const std::vector<protocol::FileEvent>& events);
   void did_change_workspace_folders(const protocol::WorkspaceFoldersChange& change);
+  void confine_to_workspace();
   void cancel_progress(const std::string& token);
   void handle_response(const protocol::IncomingMessage& message);
   void nothing_to_do(NoParams) {}
@@ -164,7 +165,8 @@ class LspServer final : public Responder, public ClientChannel {
   State state_ = State::kUninitialized;
   bool shutdown_requested_ = false;
   ViewOptions views_;
-  // Reader-only: what initialize said about the workspace, for `initialized`.
+  // Reader-only: what initialize said about the workspace, for `initialized`, and the
+  // folders added and removed since.
   std::vector<std::string> folders_;
   std::optional<std::string> root_;
   // Our requests to the client waiting for their answers (ids "chunkls-N").

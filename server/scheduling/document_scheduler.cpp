@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <asio/post.hpp>
+#include <filesystem>
 #include <latch>
 
 #include "engine/text/source_file.h"
@@ -357,9 +358,9 @@ void DocumentScheduler::request(const RequestId& id, const std::string& uri, Que
   CancellationToken token = cancellations_.add(id);
   const auto it = documents_.find(uri);
   if (it == documents_.end()) {
-    asio::post(pool_, [this, id, token, uri, query = std::move(query)] {
+    asio::post(pool_, [this, id, token, uri, roots = roots_, query = std::move(query)] {
       if (stopping()) return;
-      run_on_disk(id, token, uri, query);
+      run_on_disk(id, token, uri, *roots, query);
     });
     return;
   }
@@ -408,15 +409,31 @@ void DocumentScheduler::tell_omission(DocumentSlot& slot) {
                        /*pop_up=*/false);
 }
 
+void DocumentScheduler::set_workspace_roots(const std::vector<std::string>& roots) {
+  on_reader_thread();
+  auto resolved = std::make_shared<std::vector<std::string>>();
+  for (const std::string& root : roots) {
+    std::error_code error;
+    const std::filesystem::path real = std::filesystem::canonical(root, error);
+    // A folder that does not resolve (not created yet) is kept as given: the list is
+    // not empty, so files elsewhere are still refused.
+    resolved->push_back(error ? std::filesystem::path(root).lexically_normal().string()
+                              : real.string());
+  }
+  roots_ = std::move(resolved);
+}
+
 void DocumentScheduler::run_on_disk(const RequestId& id, const CancellationToken& token,
-                                    const std::string& uri, const Query& query) {
+                                    const std::string& uri, const std::vector<std::string>& roots,
+                                    const Query& query) {
   answer(id, token, [&]() -> std::string {
-    const std::optional<std::string> path = protocol::file_path_from_uri(uri);
-    if (!path) {
+    const protocol::UriPath local = protocol::parse_file_uri(uri);
+    if (!local.path) {
       throw RpcError(ErrorCode::kInvalidParams,
-                     fmt::format("{} is not open and is not a local file:// URI", uri));
+                     fmt::format("{} is not open and cannot be read: {}", uri, local.problem));
     }
-    SourceRead source = read_source(*path, options_.max_file_bytes);
+    const std::optional<std::string>& path = local.path;
+    SourceRead source = read_source(*path, options_.max_file_bytes, roots);
     if (!source) {
       throw RpcError(ErrorCode::kInvalidParams,
                      fmt::format("{} is not open and cannot be read: {}", uri, source.reason));

@@ -29,6 +29,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/cache/source_caches.h"
 #include "engine/document/document.h"
@@ -79,6 +80,12 @@ class DocumentScheduler {
   // Applies to work that starts from now on; 0 means no limit.
   void set_time_limit(std::chrono::milliseconds limit);
   std::chrono::milliseconds time_limit() const;
+
+  // The workspace folders (or the root) the client named: a request on a document it
+  // did not open reads the file from disk only when it resolves inside one of them
+  // (links followed, checked on the opened file); none named: any local file. Applies
+  // to requests made from now on.
+  void set_workspace_roots(const std::vector<std::string>& roots);
 
   void open(protocol::TextDocumentItem item);
   void change(protocol::DidChangeParams params);
@@ -152,8 +159,10 @@ class DocumentScheduler {
   void parse_if_newest(DocumentSlot& slot, std::uint64_t sequence);
   void run_on_open(DocumentSlot& slot, const protocol::RequestId& id,
                    const CancellationToken& token, const Query& query);
+  // `roots`: resolved directories the file must lie in (none: anywhere).
   void run_on_disk(const protocol::RequestId& id, const CancellationToken& token,
-                   const std::string& uri, const Query& query);
+                   const std::string& uri, const std::vector<std::string>& roots,
+                   const Query& query);
   // Runs `compute` and sends its result or the error it throws; forgets the token.
   void answer(const protocol::RequestId& id, const CancellationToken& token,
               const std::function<std::string()>& compute);
@@ -179,6 +188,10 @@ class DocumentScheduler {
   std::optional<std::thread::id> reader_;
   std::unordered_map<std::string, std::shared_ptr<DocumentSlot>> documents_;
   std::unordered_map<std::string, std::shared_ptr<Gate>> gates_;
+  // The workspace roots, resolved; each request on an unopened file takes the list as
+  // it is when the request arrives.
+  std::shared_ptr<const std::vector<std::string>> roots_ =
+      std::make_shared<const std::vector<std::string>>();
 };
 
 }  // namespace chunkls

@@ -3,6 +3,7 @@
 // `chunkls chunk`), the store that makes a second run read instead of parse, the
 // filters, and the cache subcommands.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -144,6 +145,36 @@ TEST(IndexCommand, ProgressLinesWhenStandardErrorIsNotATerminal) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("chunkls index: 6/6 files"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\r'), std::string::npos);  // no bar redrawing into a log
+}
+
+// Names that are not UTF-8 or hold a newline are indexed, and the output stays valid:
+// one JSON object per line (a newline in a name is escaped; bytes that are not UTF-8 are
+// replaced by U+FFFD, as in content). A FIFO named like a source is skipped, never
+// waited on.
+TEST(IndexCommand, HostileNamesKeepTheOutputValidAndAFifoIsSkipped) {
+  TempDir tree;
+  git_init(tree.path());
+  tree.write(std::string("caf\xe9.py"), "def latin1_named():\n    pass\n");
+  tree.write("two\nlines.py", "def newline_named():\n    pass\n");
+  ASSERT_EQ(::mkfifo((tree.path() / "x.py").c_str(), 0644), 0);
+  const auto jsonl = run_process(
+      {kBinary, "index", tree.path().string(), "--no-cache", "--format", "jsonl", "--jobs", "2"});
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  std::vector<std::string> names;
+  std::vector<std::string> paths;
+  for (const nlohmann::json& line : lines_of(jsonl.out)) {  // throws on a line not JSON
+    names.push_back(line["name"]);
+    paths.push_back(line["path"]);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"latin1_named", "newline_named"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{(tree.path() / "caf\xEF\xBF\xBD.py").string(),
+                                             (tree.path() / "two\nlines.py").string()}));
+  EXPECT_NE(jsonl.err.find("indexed 2 files"), std::string::npos) << jsonl.err;
+  EXPECT_NE(jsonl.err.find("1 not a file"), std::string::npos) << jsonl.err;
+  const auto json = run_process(
+      {kBinary, "index", tree.path().string(), "--no-cache", "--format", "json", "--quiet"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(nlohmann::json::parse(json.out)["files"].size(), 2u) << json.out;
 }
 
 TEST(IndexCommand, NotADirectoryIsAnError) {
