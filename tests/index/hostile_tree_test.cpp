@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/index/ignore/ignore_rules.h"
 #include "engine/index/workspace_indexer.h"
 #include "tests/support/file_tree.h"
 #include "tests/support/temp_dir.h"
@@ -251,6 +252,23 @@ TEST(HostileTree, AFifoNamedLikeASourceIsSkippedWithItsReason) {
   EXPECT_EQ(skipped.at((tmp.path() / "x.py").string()).reason, IndexSkip::kNotAFile);
   EXPECT_EQ(skipped.at((tmp.path() / "x.py").string()).detail, "a FIFO");
   EXPECT_TRUE(h.has_symbol("real"));
+}
+
+// A FIFO or a device named .gitignore would be read never or forever: it gives no
+// rules, the problem is said, and the walk goes on.
+TEST(HostileTree, AFifoNamedGitignoreGivesNoRulesAndNeverBlocks) {
+  TempDir tmp;
+  git_init(tmp.path());
+  fs::create_directories(tmp.path() / "sub");
+  ASSERT_EQ(::mkfifo((tmp.path() / "sub" / ".gitignore").c_str(), 0644), 0);
+  write_file(tmp.path() / "sub" / "kept.py", "def kept():\n    pass\n");
+  const IgnoreRules rules = IgnoreRules::open(tmp.path(), {});
+  EXPECT_FALSE(rules.git_ignored("sub/kept.py", false));
+  EXPECT_NE(rules.problems().find("not a regular file"), std::string::npos) << rules.problems();
+  Harness h;
+  h.indexer.add_root(tmp.path(), /*trusted=*/true);
+  ASSERT_TRUE(h.indexer.wait_idle(std::chrono::duration_cast<milliseconds>(kHangGuard)));
+  EXPECT_TRUE(h.has_symbol("kept"));
 }
 
 // The walk queued regular files; before a worker reads them one becomes a FIFO, one is

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -113,14 +114,26 @@ std::optional<std::string> read_ignore_file(const std::filesystem::path& path, b
     }
     return std::nullopt;
   }
+  // Only a regular file up to git's own limit (100 MiB: git ignores a larger one): a
+  // device or FIFO named .gitignore would read forever or never.
+  constexpr std::uint64_t kMaxBytes = std::uint64_t{100} * 1024 * 1024;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::uint64_t>(st.st_size) > kMaxBytes) {
+    if (!S_ISDIR(st.st_mode)) {  // a directory named .gitignore: no rules, as in git
+      error = fmt::format("{}: not a regular file of at most 100 MiB: ignored", path.string());
+    }
+    ::close(fd);
+    return std::nullopt;
+  }
   std::string content;
   char buffer[1 << 14];
-  while (true) {
+  while (content.size() <= kMaxBytes) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n > 0) {
       content.append(buffer, static_cast<std::size_t>(n));
     } else if (n == 0 || errno != EINTR) {
-      break;  // a directory named .gitignore reads as an error: no rules, as in git
+      break;
     }
   }
   ::close(fd);
