@@ -266,6 +266,13 @@ class SqliteIndexStore final : public IndexStore {
     std::size_t bytes = 0;
     while (page.size() < kScanPageFiles && bytes < kScanPageBytes && files.step()) {
       ScannedFile scanned{file_row(files), {.chunks = files.u64(kChunkCountColumn)}};
+      // Each page starts after the last path of the one before: rows out of path order (a
+      // damaged b-tree) would bring a page back again and again, a scan without end.
+      const std::string* previous =
+          page.empty() ? (after ? &*after : nullptr) : &page.back().file.path;
+      if (previous != nullptr && scanned.file.path <= *previous) {
+        corrupt("the files are not in path order");
+      }
       if (with_symbols) scanned.summary.symbols = files.blob(kSymbolsColumn);
       bytes += scanned.summary.symbols.size();
       page.push_back(std::move(scanned));

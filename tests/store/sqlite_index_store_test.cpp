@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <string>
@@ -462,6 +463,31 @@ TEST_F(StoreTest, DamageMetInUseRebuildsTheStoreAtTheNextOpen) {
   auto store = open();
   expect_fresh_and_working(*store, "damage was found while it was in use", false);
   EXPECT_FALSE(fs::exists(db_path().string() + ".damaged"));
+}
+
+// Found by fuzzing (tests/fuzz/store_fuzz.cpp): a damaged index that lists the files out
+// of path order made scan() read the same page again and again, for ever (a warm start
+// that never ends). Such a page is damage: the scan ends and the store is marked.
+TEST_F(StoreTest, FilesOutOfPathOrderEndTheScanAsDamage) {
+  fill(3);
+  std::string bytes;
+  {
+    std::ifstream in(db_path(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // "/w/f1" in the table and in its path index: the index now reads f0, z1, f2.
+  std::size_t renamed = 0;
+  for (std::size_t at = bytes.find("/w/f1"); at != std::string::npos; at = bytes.find("/w/f1")) {
+    bytes.replace(at, 5, "/w/z1");
+    ++renamed;
+  }
+  ASSERT_GE(renamed, 2u);
+  std::ofstream(db_path(), std::ios::binary | std::ios::trunc) << bytes;
+  auto store = open();
+  std::size_t visited = 0;
+  store->scan([&](const StoredFile&, StoredSummary&&) { return ++visited < 100; }, true);
+  EXPECT_LE(visited, 3u);
+  EXPECT_TRUE(fs::exists(db_path().string() + ".damaged"));
 }
 
 TEST_F(StoreTest, AMalformedRowReadsAsNothingAndIsLogged) {
