@@ -6,8 +6,8 @@ namespace chunkls::sqlite_store {
 namespace {
 
 const StoredChunking& no_chunking() {
-  static const StoredChunking empty;
-  return empty;
+  static const StoredChunking kEmpty;
+  return kEmpty;
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ struct CombinedSource {
 };
 
 [[noreturn]] void fail(const CombinedSource& source, std::uint32_t offset, std::string kind,
-                       std::string detail) {
+                       const std::string& detail) {
   offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(source.text.size()));
   const std::size_t i = source.segment_at(offset);
   const auto& segment = source.segments[i];
@@ -93,8 +93,7 @@ struct CombinedSource {
       std::string_view(source.text).substr(segment.begin, end - segment.begin);
   const std::uint32_t local = offset - segment.begin;
   auto [line, column] = line_column(text, local);
-  throw QueryCompileError(std::string(segment.path), local, line, column, std::move(kind),
-                          std::move(detail));
+  throw QueryCompileError(std::string(segment.path), local, line, column, std::move(kind), detail);
 }
 
 std::optional<CaptureInfo> capture_info(std::string_view name, QueryFile file) {
