@@ -89,7 +89,8 @@ struct DirectoryWatcher::State {
         if (type == std::filesystem::file_type::directory) {
           if (entry.path().filename() != ".git") subdirectories.push_back(path);
         } else if ((type == std::filesystem::file_type::regular ||
-                    type == std::filesystem::file_type::symlink) &&
+                    (type == std::filesystem::file_type::symlink &&
+                     entry.is_regular_file(type_error))) &&
                    events.changed) {
           events.changed(path);
         }

@@ -85,6 +85,27 @@ TEST(DirectoryWatcher, ANewDirectoryIsWatchedAndItsFilesReported) {
   EXPECT_TRUE(recorder.wait_deleted((dir.path() / "pkg").string()));
 }
 
+// A tree 1,000 levels deep moved in whole is adopted level by level with a loop (the
+// watcher's thread has a small stack); a link to "/" inside it is not entered.
+TEST(DirectoryWatcher, ATreeAThousandLevelsDeepMovedInIsAdoptedWithoutFollowingLinks) {
+  TempDir dir;
+  Recorder recorder;
+  DirectoryWatcher watcher(recorder.events());
+  ASSERT_TRUE(watcher.watch(dir.path()));
+  TempDir outside;
+  fs::path deepest = outside.path() / "deep";
+  for (int level = 1; level < 1000; ++level)
+    deepest /= "d";
+  fs::create_directories(deepest);
+  outside.write((deepest / "bottom.py").lexically_relative(outside.path()).string(), "x = 1\n");
+  fs::create_symlink("/", outside.path() / "deep" / "slash");
+  fs::rename(outside.path() / "deep", dir.path() / "deep");
+  const fs::path moved_bottom =
+      dir.path() / (deepest / "bottom.py").lexically_relative(outside.path());
+  EXPECT_TRUE(recorder.wait_changed(moved_bottom.string()));
+  EXPECT_EQ(watcher.watched(), 1u + 1000u);  // the directory and each level, not "/"
+}
+
 TEST(DirectoryWatcher, UnwantedDirectoriesAreLeftAlone) {
   TempDir dir;
   Recorder recorder;
