@@ -207,6 +207,8 @@ int serve(const ServeFlags& flags, const chunkls::LanguageRegistry& registry,
   options.scheduling.caches = flags.caches.resolved();
   options.workspace.enabled = !flags.no_index;
   options.workspace.in_memory = flags.index_in_memory;
+  // One bound for every parse: the indexer gives up on a file where a request would.
+  options.workspace.indexer.time_limit = options.scheduling.time_limit;
   options.workspace.indexer.cache_directory = flags.index_cache;
   options.workspace.indexer.walk.exclude_globs = flags.index_excludes;
   options.workspace.indexer.walk.max_file_bytes = flags.index_max_file_bytes;

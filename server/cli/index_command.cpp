@@ -50,6 +50,15 @@ class IndexReport final : public IndexListener {
     if (output_) output_->indexed(file);
   }
   void skipped(const SkippedFile& file) override {
+    // A file that could not be chunked (the time limit, a read error) is said by name;
+    // the routine skips (ignored, binary, too large...) are only counted.
+    if (file.reason == IndexSkip::kFailed) {
+      auto console = console_.lock();
+      std::ostream& err = console.err();
+      if (bar_drawn_) err << "\r\x1b[K";
+      bar_drawn_ = false;
+      err << "chunkls index: " << file.path << ": " << file.detail << '\n' << std::flush;
+    }
     if (output_) output_->skipped(file.seq);
   }
   void withdrawn(const std::string& /*root*/, std::uint64_t seq) override {

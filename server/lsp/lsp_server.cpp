@@ -310,6 +310,9 @@ void LspServer::apply(const protocol::Settings& settings) {
     log_->info("parse time limit: {} ms", *settings.parse_time_limit_ms);
   }
   WorkspaceOptions workspace = workspace_.options();
+  if (settings.parse_time_limit_ms) {
+    workspace.indexer.time_limit = std::chrono::milliseconds(*settings.parse_time_limit_ms);
+  }
   if (settings.index_enabled) workspace.enabled = *settings.index_enabled;
   if (settings.index_exclude) workspace.indexer.walk.exclude_globs = *settings.index_exclude;
   if (settings.index_max_file_size) {

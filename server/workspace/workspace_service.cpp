@@ -249,6 +249,14 @@ void WorkspaceService::stop() {
   if (indexer) indexer->stop();
 }
 
+// A file the indexer could not chunk (the parse time limit, a read error) is logged by
+// name; routine skips (ignored, binary, too large...) are only counted in the stats.
+void WorkspaceService::skipped(const SkippedFile& file) {
+  if (file.reason == IndexSkip::kFailed) {
+    log_->warn("index: {}: {}", file.path, file.detail);
+  }
+}
+
 void WorkspaceService::progress(const IndexProgress& progress) {
   // Called by the indexer's threads; reporter_ is set before the indexer starts.
   if (reporter_) reporter_->update(progress);

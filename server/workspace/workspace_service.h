@@ -73,6 +73,7 @@ class WorkspaceService final : public IndexListener {
 
   // IndexListener.
   void progress(const IndexProgress& progress) override;
+  void skipped(const SkippedFile& file) override;
 
  private:
   void start_indexer_locked();

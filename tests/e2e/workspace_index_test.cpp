@@ -333,6 +333,31 @@ TEST(WorkspaceIndex, ColumnsInTheClientsEncoding) {
   }
 }
 
+// A file the indexer gives up on (the parse time limit: 1 ms on 2.6 MB, which no machine
+// meets) is counted as failed and named in the log with the reason.
+TEST(WorkspaceIndex, AFileAtTheTimeLimitIsLoggedByName) {
+  TempDir root;
+  TempDir cache;
+  git_init(root.path());
+  root.write("big.py", big_python(2'600'000));
+  const fs::path log = cache.path() / "server.log";
+  {
+    LspClient client = start_server({"--parse-time-limit", "1", "--log", log.string()});
+    Json options = options_for(cache);
+    options["index"]["maxFileSize"] = 0;
+    initialize_workspace(client, root.path(), options, {.progress = false});
+    std::size_t answered = 0;
+    const Json index = wait_index_idle(client, answered);
+    EXPECT_EQ(index["skipped"]["failed"], 1) << index.dump();
+    EXPECT_TRUE(client.request("shutdown", nullptr).contains("result"));
+    client.notify("exit", nullptr);
+    EXPECT_EQ(client.wait_exit(), 0);
+  }
+  const std::string text = read_text_file(log);
+  EXPECT_NE(text.find("big.py: gave up at the time limit while parsing"), std::string::npos)
+      << text;
+}
+
 TEST(WorkspaceIndex, ShutdownWhileIndexingIsPromptAndCleanAndTheNextStartFinishes) {
   TempDir root;
   TempDir cache;
