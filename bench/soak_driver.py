@@ -19,6 +19,7 @@ shutdown/exit; 1 otherwise. The summary (JSON) goes to --summary.
 
 Usage: soak_driver.py --binary build/chunkls --workspace DIR --cache DIR --csv FILE
                       --summary FILE [--duration SECONDS] [--seed N] [--log FILE]
+                      [--server-arg ARG]...
 """
 import argparse
 import json
@@ -539,6 +540,8 @@ class Soak:
                "index_symbols": index.get("symbols", {}).get("symbols", 0),
                "operations": sum(self.counts.values()),
                "invalid": len(self.invalid)}
+        for level in ("trees", "chunks", "files", "constructs"):
+            row[f"cache_{level}_kib"] = stats.get("caches", {}).get(level, {}).get("bytes", 0) // 1024
         self.samples.append(row)
         return row
 
@@ -563,7 +566,7 @@ class Soak:
 
     def run(self):
         args = self.args
-        argv = [args.binary, "--index-cache", args.cache, "--log-level", "warn"]
+        argv = [args.binary, "--index-cache", args.cache, "--log-level", "warn"] + args.server_arg
         self.client = Client(argv, args.log)
         initialize(self.client, self.root)
         index = self.wait_index_idle()
@@ -654,6 +657,7 @@ def summarize(soak, exit_code, args):
         return None
     return {
         "seed": args.seed, "durationSeconds": args.duration, "rate": args.rate,
+        "serverArgs": args.server_arg,
         "operations": soak.counts, "invalidAnswers": len(soak.invalid),
         "invalid": soak.invalid[:20], "freshChecks": soak.fresh_checks,
         "indexChecks": soak.index_checks, "errorsShown": soak.client.errors_shown[:20],
@@ -686,6 +690,8 @@ def main():
     parser.add_argument("--sample-every", type=float, default=5)
     parser.add_argument("--disk-every", type=float, default=2)
     parser.add_argument("--fresh-every", type=float, default=30)
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="one more argument for the server (repeatable)")
     parser.add_argument("--typing-cycle", type=float, default=5,
                         help="seconds of a cycle: edits in its first 60 %%, none in the rest")
     args = parser.parse_args()
