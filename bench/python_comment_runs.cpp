@@ -2,12 +2,15 @@
 // the Python grammar's own scanner (upstream) and with ours. Medians of --repeat runs
 // (one run for upstream past --upstream-max lines: it is quadratic).
 // Usage: python_comment_runs [--repeat 3] [--upstream-max 13000] [--indent 0|4]
+//        python_comment_runs --file PATH   (one file, both scanners)
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -49,6 +52,15 @@ int main(int argc, char** argv) {
   std::size_t upstream_max = 13000;
   std::size_t indent = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--file") == 0) {
+      std::ifstream in(argv[i + 1], std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      const double upstream = median_seconds(tree_sitter_python_upstream(), text.str(), 1);
+      const double ours = median_seconds(tree_sitter_python(), text.str(), 1);
+      fmt::print("{}: upstream scanner {:.3f} s, ours {:.3f} s\n", argv[i + 1], upstream, ours);
+      return 0;
+    }
     if (std::strcmp(argv[i], "--repeat") == 0) repeat = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--upstream-max") == 0)
       upstream_max = std::strtoul(argv[i + 1], nullptr, 10);
