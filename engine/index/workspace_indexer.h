@@ -105,7 +105,9 @@ struct IndexProgress {
 //
 // Every number a root hands out (IndexedFile::seq, SkippedFile::seq != 0) is settled
 // exactly once: by indexed(), skipped() or withdrawn(), so a listener that prints in
-// the walk's order never waits for a number that will not come.
+// the walk's order never waits for a number that will not come. (Not after the root
+// is removed, the indexing cancelled or the indexer stopped: what was queued is
+// dropped unreported.)
 class IndexListener {
  public:
   virtual ~IndexListener() = default;
