@@ -10,7 +10,7 @@
 #     TARGET: frame_decoder incoming_message document_edit chunk_update gitignore store
 #     --save: afterwards, minimize (libFuzzer -merge=1) the saved corpus, the seeds and
 #             what the run found into tests/fuzz/corpus/<target>/, which CI replays
-#             (SECONDS 0: only that).
+#             (its 300 smallest inputs at most; SECONDS 0: only the merge).
 #   FUZZ_GITIGNORES="a/.gitignore b/.gitignore": more real rule files as seeds.
 #   FUZZ_BUILD=0: run the targets as built (another build holds the lock).
 set -euo pipefail
@@ -61,7 +61,10 @@ for target in "${targets[@]}"; do
   if [[ $save == 1 ]]; then
     merged=$(mktemp -d)
     nice -n 10 "$build/tests/fuzz/fuzz_$target" -merge=1 -max_len=$max_len -timeout=30 \
-      "$merged" "$saved" "$build/seeds/$target" "$corpus" >"$log.merge" 2>&1
+      -artifact_prefix="$build/artifacts/$target/" "$merged" "$saved" "$build/seeds/$target" \
+      "$corpus" >"$log.merge" 2>&1
+    # CI replays it at every run: at most 300 inputs, the smallest (the fastest to replay).
+    (cd "$merged" && ls -S | head -n -300 | xargs -r rm -f)
     rm -rf "$saved" && mv "$merged" "$saved" && chmod 755 "$saved"
     echo "  saved $(ls "$saved" | wc -l) inputs in $saved"
   fi
