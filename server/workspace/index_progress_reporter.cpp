@@ -23,8 +23,11 @@ void IndexProgressReporter::update(const IndexProgress& progress) {
   std::vector<Message> out;
   std::string create_params;  // a new stretch: ask the client for a token first
   std::uint64_t generation = 0;
+  // The lock is held while the messages are handed to the channel (which only queues
+  // them): two indexer threads' updates then go out in the order the state machine made
+  // them, never a report after its end.
+  const std::lock_guard lock(mutex_);
   {
-    const std::lock_guard lock(mutex_);
     latest_ = progress;
     switch (state_) {
       case State::kIdle:
@@ -56,7 +59,7 @@ void IndexProgressReporter::update(const IndexProgress& progress) {
         break;
     }
   }
-  // Outside the lock: the callback comes later, on the reader thread.
+  // The callback comes later, on the reader thread, outside the channel's locks.
   if (!create_params.empty()) {
     client_.request("window/workDoneProgress/create", create_params,
                     [this, generation](const ClientResponse& r) { created(generation, r.ok); });
@@ -66,8 +69,8 @@ void IndexProgressReporter::update(const IndexProgress& progress) {
 
 void IndexProgressReporter::created(std::uint64_t generation, bool ok) {
   std::vector<Message> out;
+  const std::lock_guard lock(mutex_);
   {
-    const std::lock_guard lock(mutex_);
     if (generation != generation_ || state_ != State::kCreating) return;
     if (!ok) {
       state_ = end_pending_ ? State::kIdle : State::kRefused;

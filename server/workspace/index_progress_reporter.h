@@ -6,7 +6,9 @@
 // refuses the token gets no progress for that stretch.
 //
 // Thread-safety: update() is called from the indexer's threads, the create callback on
-// the reader; one mutex, never held while sending.
+// the reader; one mutex, held while messages are handed to the ClientChannel (which only
+// queues them and calls no callback under its own locks), so they reach the client in
+// the order the state machine made them.
 #pragma once
 
 #include <cstdint>

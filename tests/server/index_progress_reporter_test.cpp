@@ -1,12 +1,17 @@
 // IndexProgressReporter with a recording ClientChannel (the seam it writes to): a token
 // is created before any $/progress, begin/report/end in order under it, percentages never
 // go back, a refused token means no progress for that stretch, a client without
-// work-done progress gets nothing, and cancel is recognised only for the live token.
+// work-done progress gets nothing, cancel is recognised only for the live token, and two
+// indexer threads' updates reach the channel in the order they were made.
 #include "server/workspace/index_progress_reporter.h"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace chunkls {
 namespace {
@@ -134,6 +139,66 @@ TEST(IndexProgressReporter, OnlyTheLiveTokenIsCancellable) {
   EXPECT_FALSE(reporter.is_current("someone-else"));
   reporter.update(idle(3));
   EXPECT_FALSE(reporter.is_current(token));
+}
+
+// A channel whose first report is held inside notify() until the test lets it go, as a
+// thread descheduled while sending would be.
+class HeldReportChannel final : public ClientChannel {
+ public:
+  void notify(std::string_view method, std::string_view params) override {
+    const json value = json::parse(params)["value"];
+    std::unique_lock lock(mutex_);
+    if (value["kind"] == "report" && !held_once_) {
+      held_once_ = true;
+      holding_ = true;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return released_; });
+    }
+    kinds_.push_back(value["kind"].get<std::string>());
+  }
+  void request(std::string_view, std::string_view,
+               std::function<void(const ClientResponse&)> on_response) override {
+    on_created_ = std::move(on_response);
+  }
+  void answer() { on_created_({.ok = true, .error = ""}); }
+  void wait_until_holding() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return holding_; });
+  }
+  void release() {
+    const std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  std::vector<std::string> kinds() const {
+    const std::lock_guard lock(mutex_);
+    return kinds_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool held_once_ = false;
+  bool holding_ = false;
+  bool released_ = false;
+  std::vector<std::string> kinds_;
+  std::function<void(const ClientResponse&)> on_created_;
+};
+
+TEST(IndexProgressReporter, UpdatesFromTwoThreadsGoOutInTheOrderTheyWereMade) {
+  HeldReportChannel client;
+  IndexProgressReporter reporter(client, /*supported=*/true);
+  reporter.update(busy(0, 10));
+  client.answer();
+  std::thread reporting([&] { reporter.update(busy(5, 10)); });
+  client.wait_until_holding();  // the report is on its way out
+  std::thread ending([&] { reporter.update(idle(10)); });
+  // Whatever the end's thread does meanwhile, the end may not overtake the report.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  client.release();
+  reporting.join();
+  ending.join();
+  EXPECT_EQ(client.kinds(), (std::vector<std::string>{"begin", "report", "end"}));
 }
 
 }  // namespace
