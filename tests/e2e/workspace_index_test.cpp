@@ -403,7 +403,9 @@ TEST(WorkspaceIndex, IndexKilledWithSigkillThenRunAgainGivesTheSameChunks) {
       }
       std::this_thread::sleep_for(milliseconds(5));
     }
-    ::kill(index.pid(), SIGKILL);
+    // Only a child not reaped yet: once running() has reaped it, its pid may be another
+    // process's. Unreaped, the pid stays ours (at worst a zombie) until wait_exit.
+    if (index.running()) ::kill(index.pid(), SIGKILL);
     index.wait_exit(std::chrono::seconds(20));
   }
   const auto again = testing::run_process({kBinary, "index", root.path().string(), "--cache",
