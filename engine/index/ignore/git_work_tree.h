@@ -5,9 +5,9 @@
 // git's subtleties are, so libgit2 answers it; reading and matching the files is ours
 // (ignore_rule_file.h), see ignore_rules.cpp for why.
 //
-// Part of IgnoreRules (ignore_rules.h), which owns one. Holds a reference on libgit2's
-// global state and the repository handle while it lives. Not thread-safe: one thread at a
-// time.
+// Part of IgnoreRules (ignore_rules.h), which owns one. Holds the repository handle while
+// it lives; libgit2 itself is initialised on first use and stays so until the process
+// ends (see git_work_tree.cpp for why). Not thread-safe: one thread at a time.
 #pragma once
 
 #include <filesystem>
