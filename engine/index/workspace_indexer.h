@@ -39,6 +39,7 @@
 
 #include "engine/chunks/chunker_pool.h"
 #include "engine/index/directory_watcher.h"
+#include "engine/index/ignore/git_work_tree.h"
 #include "engine/index/index_queue.h"
 #include "engine/index/index_skip.h"
 #include "engine/index/symbols/symbol_index.h"
@@ -218,6 +219,9 @@ class WorkspaceIndexer {
   bool busy_locked() const;
   std::shared_ptr<Root> make_root(const std::filesystem::path& root, bool trusted);
 
+  // First, so released last: libgit2 stays initialised until the threads that read
+  // ignore rules are joined (see LibGit2Hold).
+  ignore::LibGit2Hold libgit2_;
   IndexerServices services_;
   IndexerOptions options_;
   const Clock* clock_;

@@ -28,23 +28,6 @@ class Buf {
   git_buf buf_ = GIT_BUF_INIT;
 };
 
-// libgit2 is initialised once and kept until the process ends. A shutdown when the last
-// GitWorkTree went frees only the calling thread's libgit2 state (its last error) and
-// deletes the thread-local key, so another thread that had used libgit2 (an indexer
-// worker reading a watched file's rules) leaked its state at exit: LeakSanitizer caught
-// it. An immutable guard, constructed on first use; its destructor runs after main.
-class LibGit2 {
- public:
-  LibGit2() { git_libgit2_init(); }
-  LibGit2(const LibGit2&) = delete;
-  LibGit2& operator=(const LibGit2&) = delete;
-  ~LibGit2() { git_libgit2_shutdown(); }
-};
-
-void use_libgit2() {
-  static const LibGit2 kLibGit2;
-}
-
 std::string git_error_text() {
   const git_error* error = git_error_last();
   return error && error->message ? error->message : "unknown libgit2 error";
@@ -56,11 +39,20 @@ void GitWorkTree::RepositoryFree::operator()(git_repository* repo) const {
   git_repository_free(repo);
 }
 
-GitWorkTree::GitWorkTree(Made /*unused*/) {
-  use_libgit2();
+// libgit2's global state is reference-counted: each hold is one reference.
+LibGit2Hold::LibGit2Hold() {
+  git_libgit2_init();
 }
 
-GitWorkTree::~GitWorkTree() = default;
+LibGit2Hold::~LibGit2Hold() {
+  git_libgit2_shutdown();
+}
+
+GitWorkTree::GitWorkTree(Made /*unused*/) {}
+
+GitWorkTree::~GitWorkTree() {
+  repo_.reset();  // before the reference on libgit2 goes
+}
 
 std::unique_ptr<GitWorkTree> GitWorkTree::find(const std::filesystem::path& root,
                                                std::vector<std::string>& problems) {

@@ -5,9 +5,9 @@
 // git's subtleties are, so libgit2 answers it; reading and matching the files is ours
 // (ignore_rule_file.h), see ignore_rules.cpp for why.
 //
-// Part of IgnoreRules (ignore_rules.h), which owns one. Holds the repository handle while
-// it lives; libgit2 itself is initialised on first use and stays so until the process
-// ends (see git_work_tree.cpp for why). Not thread-safe: one thread at a time.
+// Part of IgnoreRules (ignore_rules.h), which owns one. Holds a reference on libgit2's
+// global state (a LibGit2Hold) and the repository handle while it lives. Not
+// thread-safe: one thread at a time.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +18,19 @@
 struct git_repository;
 
 namespace chunkls::ignore {
+
+// One reference on libgit2's global state (git_libgit2_init/shutdown). The last one's
+// shutdown frees only the calling thread's libgit2 state (its last error) and deletes
+// the thread-local key: another thread that used libgit2 and outlives it leaks its state
+// (LeakSanitizer saw it). So whatever runs threads that read ignore rules (the
+// WorkspaceIndexer) keeps a hold until they are joined.
+class LibGit2Hold {
+ public:
+  LibGit2Hold();
+  ~LibGit2Hold();
+  LibGit2Hold(const LibGit2Hold&) = delete;
+  LibGit2Hold& operator=(const LibGit2Hold&) = delete;
+};
 
 class GitWorkTree {
   struct Made {  // only find() makes one (a constructor callable by make_unique)
@@ -51,6 +64,7 @@ class GitWorkTree {
   struct RepositoryFree {
     void operator()(git_repository* repo) const;
   };
+  LibGit2Hold libgit2_;  // first: released after the repository
   std::unique_ptr<git_repository, RepositoryFree> repo_;
   std::filesystem::path top_;
   std::string prefix_;
