@@ -172,15 +172,17 @@ TEST(WorkspaceIndexer, FilesEditedOrDeletedWhileDownAreNoticedOnRestart) {
   // Same size, new content: the size alone would not tell, the new mtime does.
   tree.write("src/shapes.py", std::string(kPython).replace(0, 11, "class Forms"));
   std::filesystem::remove(tree.path() / "src/other.py");
-  Harness second(cache.path());
-  ASSERT_TRUE(second.index(tree.path()));
-  const IndexProgress p = second.indexer.progress();
-  EXPECT_EQ(p.parsed, 1u);
-  EXPECT_EQ(p.unchanged, 1u);  // point.c
-  EXPECT_EQ(p.removed, 1u);
-  EXPECT_TRUE(second.has_symbol("Forms"));
-  EXPECT_FALSE(second.has_symbol("Shape"));
-  EXPECT_FALSE(second.has_symbol("other"));
+  {
+    Harness second(cache.path());
+    ASSERT_TRUE(second.index(tree.path()));
+    const IndexProgress p = second.indexer.progress();
+    EXPECT_EQ(p.parsed, 1u);
+    EXPECT_EQ(p.unchanged, 1u);  // point.c
+    EXPECT_EQ(p.removed, 1u);
+    EXPECT_TRUE(second.has_symbol("Forms"));
+    EXPECT_FALSE(second.has_symbol("Shape"));
+    EXPECT_FALSE(second.has_symbol("other"));
+  }  // closed, so its queued writes are committed (the store's writer batches up to 64 ms)
   // And the store agrees: a third start parses nothing and finds the same symbols.
   age_tree(tree.path());
   Harness third(cache.path());
