@@ -30,7 +30,10 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
       options_(options),
       log_(std::move(log)),
       scheduler_(languages, *this, options.scheduling, monitor_, log_),
-      workspace_(languages, scheduler_.chunkers(), monitor_, *this, log_, options.workspace) {
+      writer_(
+          transport, [this](std::function<void()> task) { scheduler_.post(std::move(task)); },
+          log_),
+      workspace_(languages, scheduler_.chunkers(), monitor_, writer_, log_, options.workspace) {
   monitor_.set_trace(options.trace);
   views_.monitor = &monitor_;
   register_methods();
@@ -100,7 +103,7 @@ void LspServer::register_methods() {
 }
 
 int LspServer::run() {
-  reader_ = std::this_thread::get_id();
+  writer_.set_reader(std::this_thread::get_id());
   name_this_thread("chunkls-reader");
   while (state_ != State::kExited) {
     std::optional<protocol::Frame> frame = transport_.read();
@@ -151,15 +154,15 @@ void LspServer::handle_body(std::string body) {
     parsed.emplace(IncomingMessage::parse(std::move(body)));
   } catch (const RpcError& e) {
     log_->warn("unreadable message: {}", e.what());
-    send(protocol::error_body(std::nullopt, e.code(), e.what()));
+    writer_.send(protocol::error_body(std::nullopt, e.code(), e.what()));
     return;
   }
   IncomingMessage& message = *parsed;
   if (!message.envelope_problem().empty()) {
     log_->warn("invalid JSON-RPC message: {}", message.envelope_problem());
     if (!message.is_response()) {
-      send(protocol::error_body(message.id(), ErrorCode::kInvalidRequest,
-                                message.envelope_problem()));
+      writer_.send(protocol::error_body(message.id(), ErrorCode::kInvalidRequest,
+                                        message.envelope_problem()));
     }
     return;
   }
@@ -170,7 +173,7 @@ void LspServer::handle_body(std::string body) {
               /*pop_up=*/false);
   }
   if (message.is_response()) {
-    handle_response(message);
+    writer_.handle_response(message);
   } else if (message.is_request()) {
     dispatch_request(message);
   } else {
@@ -473,54 +476,6 @@ void LspServer::reindex(const RequestId& id, NoParams) {
   reply(id, "null");
 }
 
-// The workspace side's messages come from the indexer's threads (progress) and the
-// reader: neither may wait for a client that does not read. An indexer thread blocked on
-// a full pipe would block whoever joins it: shutdown and a settings change on the reader
-// (which then never reads `exit`), the end of run() before the writes' grace starts.
-void LspServer::notify(std::string_view method, std::string_view params_json) {
-  send_later(protocol::notification_body(method, params_json));
-}
-
-void LspServer::request(std::string_view method, std::string_view params_json,
-                        std::function<void(const ClientResponse&)> on_response) {
-  std::optional<RequestId> id;
-  {
-    const std::lock_guard lock(outgoing_mutex_);
-    id.emplace(fmt::format("chunkls-{}", next_outgoing_++));
-    outgoing_.emplace(*id, std::move(on_response));
-  }
-  send_later(protocol::request_body(*id, method, params_json));
-}
-
-void LspServer::handle_response(const IncomingMessage& message) {
-  const std::string id = message.id()->to_string();
-  std::function<void(const ClientResponse&)> callback;
-  {
-    const std::lock_guard lock(outgoing_mutex_);
-    const auto it = outgoing_.find(*message.id());
-    if (it == outgoing_.end()) {
-      log_->debug("response from the client to {} ignored (not ours)", id);
-      return;
-    }
-    callback = std::move(it->second);
-    outgoing_.erase(it);
-  }
-  ClientResponse response;
-  std::optional<std::string> error;
-  try {
-    error = message.string_at("/error/message");
-    response.ok = !message.at("/error");
-  } catch (const RpcError& e) {
-    response.ok = false;
-    error = e.what();
-  }
-  if (!response.ok) {
-    response.error = error.value_or("an error without a message");
-    log_->info("the client answered {} with an error: {}", id, response.error);
-  }
-  callback(response);
-}
-
 void LspServer::cancel_request(const RequestId& id) {
   if (!scheduler_.cancel(id)) log_->debug("cancel for {}: already answered", id.to_string());
 }
@@ -537,28 +492,16 @@ void LspServer::resume_document(const std::string& uri) {
   scheduler_.resume(uri);
 }
 
-void LspServer::send(std::string body) {
-  if (std::this_thread::get_id() == reader_) {
-    send_later(std::move(body));  // the reader must never wait for the client to read
-  } else {
-    transport_.write(body);
-  }
-}
-
-void LspServer::send_later(std::string body) {
-  scheduler_.post([this, body = std::move(body)] { transport_.write(body); });
-}
-
 // Counted before the answer goes out: a client that asks chunkls/stats as soon as it has
 // the answer sees it counted.
 void LspServer::reply(const RequestId& id, std::string_view result_json) {
   answered(id);
-  send(protocol::response_body(id, result_json));
+  writer_.send(protocol::response_body(id, result_json));
 }
 
 void LspServer::reply_error(const RequestId& id, ErrorCode code, std::string_view message) {
   answered(id);
-  send(protocol::error_body(id, code, message));
+  writer_.send(protocol::error_body(id, code, message));
 }
 
 void LspServer::started(const RequestId& id, const std::string& method) {
@@ -610,8 +553,8 @@ void LspServer::tell_user(MessageType type, std::string_view message, bool pop_u
       log_->info("{}", message);
       break;
   }
-  send(protocol::notification_body(pop_up ? "window/showMessage" : "window/logMessage",
-                                   protocol::message_params(type, message)));
+  writer_.send(protocol::notification_body(pop_up ? "window/showMessage" : "window/logMessage",
+                                           protocol::message_params(type, message)));
 }
 
 }  // namespace chunkls

@@ -3,12 +3,13 @@
 // exit), negotiates the position encoding and capabilities, reads each method's typed
 // params through a table of handlers, and hands document work to the
 // DocumentScheduler and workspace work (indexing, workspace/symbol) to the
-// WorkspaceService. It is the scheduler's Responder (answers, messages for the user) and
-// the workspace's ClientChannel (progress, requests to the client and their answers).
+// WorkspaceService. It is the scheduler's Responder (answers, messages for the user);
+// everything goes to the client through its ClientWriter, which is also the workspace's
+// ClientChannel (progress, requests to the client and their answers).
 // What each request answers is views/.
 //
 // Threads: run() is the reader; it parses and dispatches, and never waits for document
-// work. Workers answer through reply()/tell_user() (the Transport serializes writes).
+// work. Workers answer through reply()/tell_user(); ClientWriter says who writes when.
 //
 // Ending: after `exit`, queued work is dropped and running work stops at its next
 // deadline check; writes to a client that no longer reads give up after a grace period,
@@ -34,10 +35,10 @@
 #include "protocol/incoming_message.h"
 #include "protocol/lsp_types.h"
 #include "protocol/transport.h"
+#include "server/lsp/client_writer.h"
 #include "server/scheduling/document_scheduler.h"
 #include "server/scheduling/responder.h"
 #include "server/views/document_views.h"
-#include "server/workspace/client_channel.h"
 #include "server/workspace/workspace_service.h"
 
 namespace chunkls {
@@ -57,7 +58,7 @@ struct ServerOptions {
   WorkspaceOptions workspace;
 };
 
-class LspServer final : public Responder, public ClientChannel {
+class LspServer final : public Responder {
  public:
   LspServer(protocol::Transport& transport, const LanguageRegistry& languages,
             const ServerOptions& options, std::shared_ptr<spdlog::logger> log);
@@ -78,10 +79,6 @@ class LspServer final : public Responder, public ClientChannel {
   void reply_error(const protocol::RequestId& id, protocol::ErrorCode code,
                    std::string_view message) override;
   void tell_user(protocol::MessageType type, std::string_view message, bool pop_up) override;
-  // ClientChannel.
-  void notify(std::string_view method, std::string_view params_json) override;
-  void request(std::string_view method, std::string_view params_json,
-               std::function<void(const ClientResponse&)> on_response) override;
 
  private:
   enum class State : std::uint8_t { kUninitialized, kInitialized, kShutDown, kExited };
@@ -133,15 +130,10 @@ class LspServer final : public Responder, public ClientChannel {
   void did_change_workspace_folders(const protocol::WorkspaceFoldersChange& change);
   void confine_to_workspace();
   void cancel_progress(const std::string& token);
-  void handle_response(const protocol::IncomingMessage& message);
   void nothing_to_do(NoParams) {}
   void pause_document(const std::string& uri);   // test hook
   void resume_document(const std::string& uri);  // test hook
   void apply(const protocol::Settings& settings);
-  // Writes a message body; from the reader thread, through a worker (see ending above).
-  void send(std::string body);
-  // Writes a message body on a worker, in the order posted, whoever calls.
-  void send_later(std::string body);
   // Times a request from its arrival to its answer (Monitor::record_request, a trace span).
   void started(const protocol::RequestId& id, const std::string& method);
   void answered(const protocol::RequestId& id);
@@ -160,7 +152,6 @@ class LspServer final : public Responder, public ClientChannel {
   std::unordered_map<std::string, RequestHandler> requests_;
   std::unordered_map<std::string, NotificationHandler> notifications_;
 
-  std::thread::id reader_;  // the thread in run()
   // Reader-only; written by initialize before any document work is posted.
   State state_ = State::kUninitialized;
   bool shutdown_requested_ = false;
@@ -169,10 +160,8 @@ class LspServer final : public Responder, public ClientChannel {
   // folders added and removed since.
   std::vector<std::string> folders_;
   std::optional<std::string> root_;
-  // Our requests to the client waiting for their answers (ids "chunkls-N").
-  std::mutex outgoing_mutex_;
-  std::uint64_t next_outgoing_ = 1;
-  std::map<protocol::RequestId, std::function<void(const ClientResponse&)>> outgoing_;
+  // After the scheduler (its queue carries the reader's writes), before the workspace.
+  ClientWriter writer_;
   // Declared last: destroyed first, so its threads stop before what they use goes.
   WorkspaceService workspace_;
 };

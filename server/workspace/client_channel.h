@@ -1,7 +1,8 @@
 // ClientChannel: what the server's workspace side sends the client on its own
 // initiative: notifications ($/progress) and requests (window/workDoneProgress/create,
 // client/registerCapability) whose answers come back later. The seam between the
-// workspace side and the wire: the LspServer implements it, tests record what it gets.
+// workspace side and the wire: the ClientWriter (server/lsp/) implements it, tests
+// record what it gets.
 //
 // Called from any thread: implementations are thread-safe. A response callback runs on
 // the reader thread, once, with the result (or the error message), and must not block.
