@@ -43,23 +43,13 @@ std::string_view to_string(WalkSkipReason reason) {
 
 namespace {
 
+std::string not_a_file(mode_t mode) {
+  const std::string_view kind = special_file_kind(mode);
+  return std::string(kind.empty() ? "not a regular file" : kind);
+}
+
 std::string os_error(int error) {
   return std::error_code(error, std::generic_category()).message();
-}
-
-// The same stamp stamp_of() takes (stat follows links, as the walk does).
-FileStamp stamp_from(const struct stat& st) {
-  return FileStamp{.size = static_cast<std::uint64_t>(st.st_size),
-                   .mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec,
-                   .inode = static_cast<std::uint64_t>(st.st_ino)};
-}
-
-std::string_view kind_of(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  return "not a regular file";
 }
 
 // realpath() returns a buffer malloc'd by libc.
@@ -278,7 +268,7 @@ class Walker {
     } else if (S_ISREG(st.st_mode)) {
       offer(std::move(path), std::move(relative), st);
     } else {
-      skip(std::move(path), WalkSkipReason::kNotAFile, false, std::string(kind_of(st.st_mode)));
+      skip(std::move(path), WalkSkipReason::kNotAFile, false, not_a_file(st.st_mode));
     }
   }
 

@@ -44,19 +44,10 @@ SourceRead check_content(std::string bytes, std::uint64_t max_bytes) {
   return r;
 }
 
-FileStamp stamp_from(const struct stat& st) {
-  return FileStamp{.size = static_cast<std::uint64_t>(st.st_size),
-                   .mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec,
-                   .inode = static_cast<std::uint64_t>(st.st_ino)};
-}
-
-std::string_view kind_of(mode_t mode) {
+std::string not_regular(mode_t mode) {
   if (S_ISDIR(mode)) return "is a directory";
-  if (S_ISFIFO(mode)) return "not a regular file (a FIFO)";
-  if (S_ISSOCK(mode)) return "not a regular file (a socket)";
-  if (S_ISCHR(mode)) return "not a regular file (a character device)";
-  if (S_ISBLK(mode)) return "not a regular file (a block device)";
-  return "not a regular file";
+  const std::string_view kind = special_file_kind(mode);
+  return kind.empty() ? "not a regular file" : fmt::format("not a regular file ({})", kind);
 }
 
 // A file descriptor, closed when it goes.
@@ -147,7 +138,7 @@ SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_byte
     // The type of what was opened, not of what the path named a moment before.
     if (!S_ISREG(before.st_mode)) {
       return problem(SourceProblem::kNotAFile,
-                     fmt::format("unreadable: {}", kind_of(before.st_mode)));
+                     fmt::format("unreadable: {}", not_regular(before.st_mode)));
     }
     if (!within.empty()) {
       const std::string real = real_path_of(file.get(), path);
@@ -179,6 +170,20 @@ SourceRead read_source(const std::filesystem::path& path, std::uint64_t max_byte
   }
   return problem(SourceProblem::kChanging,
                  fmt::format("changed while being read ({} attempts)", kReadAttempts));
+}
+
+FileStamp stamp_from(const struct stat& st) {
+  return FileStamp{.size = static_cast<std::uint64_t>(st.st_size),
+                   .mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   .inode = static_cast<std::uint64_t>(st.st_ino)};
+}
+
+std::string_view special_file_kind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return {};
 }
 
 std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {

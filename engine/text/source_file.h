@@ -11,12 +11,17 @@
 // Free functions, no state; safe from any thread.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <istream>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+
+struct stat;  // <sys/stat.h>
 
 namespace chunkls {
 
@@ -54,6 +59,11 @@ struct SourceRead {
 
 // The stamp of `path` now; empty when it cannot be stat'ed.
 std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
+// The stamp stat() gave (what stamp_of() takes).
+FileStamp stamp_from(const struct stat& st);
+// What a special file is, for messages: "a FIFO", "a socket", "a character device",
+// "a block device"; empty for any other type.
+std::string_view special_file_kind(mode_t mode);
 
 // max_bytes == 0 means no limit. `within`: resolved (real) directories the file must lie
 // in, checked on the file opened (links resolved by the kernel at open), so a link
