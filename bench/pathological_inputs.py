@@ -22,40 +22,42 @@ import sys
 import tempfile
 import time
 
-LINE_COMMENT = {
-    "python": "#", "bash": "#", "ruby": "#", "c": "//", "cpp": "//", "go": "//",
-    "java": "//", "javascript": "//", "typescript": "//", "rust": "//",
-}
-EXTENSION = {
-    "python": "py", "bash": "sh", "ruby": "rb", "c": "c", "cpp": "cpp", "go": "go",
-    "java": "java", "javascript": "js", "typescript": "ts", "rust": "rs", "json": "json",
-    "tsx": "tsx",
-}
-# A small function, then the start and end of a block to nest in, per language.
-BLOCK = {
-    "python": ("def f():\n    pass\n", "if x:\n", ""),
-    "bash": ("f() {\n  true\n}\n", "if true; then\n", "fi\n"),
-    "ruby": ("def f\n  1\nend\n", "if x\n", "end\n"),
-    "c": ("int f(void) {\n  return 0;\n}\n", "{\n", "}\n"),
-    "cpp": ("int f() {\n  return 0;\n}\n", "{\n", "}\n"),
-    "go": ("package p\nfunc f() {\n}\n", "{\n", "}\n"),
-    "java": ("class A {\n  void f() {}\n}\n", "{\n", "}\n"),
-    "javascript": ("function f() {\n  return 0;\n}\n", "{\n", "}\n"),
-    "typescript": ("function f(): number {\n  return 0;\n}\n", "{\n", "}\n"),
-    "tsx": ("function f() {\n  return <a/>;\n}\n", "{\n", "}\n"),
-    "rust": ("fn f() {\n}\n", "{\n", "}\n"),
-    "json": ("{\"a\": 1}\n", "[\n", "]\n"),
-}
+class Language:
+    """What the generator needs of one language: its file extension, its line comment
+    (None: it has none), a small function, and the start and end of a block to nest in."""
 
+    def __init__(self, extension, comment, function, open_block, close_block):
+        self.extension = extension
+        self.comment = comment
+        self.function = function
+        self.open_block = open_block
+        self.close_block = close_block
+
+
+LANGUAGES = {
+    "python": Language("py", "#", "def f():\n    pass\n", "if x:\n", ""),
+    "bash": Language("sh", "#", "f() {\n  true\n}\n", "if true; then\n", "fi\n"),
+    "ruby": Language("rb", "#", "def f\n  1\nend\n", "if x\n", "end\n"),
+    "c": Language("c", "//", "int f(void) {\n  return 0;\n}\n", "{\n", "}\n"),
+    "cpp": Language("cpp", "//", "int f() {\n  return 0;\n}\n", "{\n", "}\n"),
+    "go": Language("go", "//", "package p\nfunc f() {\n}\n", "{\n", "}\n"),
+    "java": Language("java", "//", "class A {\n  void f() {}\n}\n", "{\n", "}\n"),
+    "javascript": Language("js", "//", "function f() {\n  return 0;\n}\n", "{\n", "}\n"),
+    "typescript": Language("ts", "//", "function f(): number {\n  return 0;\n}\n", "{\n", "}\n"),
+    "tsx": Language("tsx", None, "function f() {\n  return <a/>;\n}\n", "{\n", "}\n"),
+    "rust": Language("rs", "//", "fn f() {\n}\n", "{\n", "}\n"),
+    "json": Language("json", None, "{\"a\": 1}\n", "[\n", "]\n"),
+}
 
 def repeat_to(unit, size):
     return unit * max(1, size // len(unit))
 
 
 def shapes(language, size):
-    head, open_block, close_block = BLOCK[language]
+    spec = LANGUAGES[language]
+    head, open_block, close_block = spec.function, spec.open_block, spec.close_block
     out = {}
-    comment = LINE_COMMENT.get(language)
+    comment = spec.comment
     if comment:
         line = comment + " x = compute(a, b) + other(c)\n"
         out["comment run"] = head + repeat_to(line, size)
@@ -126,7 +128,7 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    languages = args.only.split(",") if args.only else list(BLOCK)
+    languages = args.only.split(",") if args.only else list(LANGUAGES)
     print(f"| language | shape | {args.size // 1024} KiB | {4 * args.size // 1024} KiB | ratio |")
     print("|---|---|---|---|---|")
     worst = []
@@ -138,7 +140,7 @@ def main():
                 cells = []
                 outcomes = []
                 for text in (small_text, large_shapes[shape]):
-                    path = os.path.join(tmp, f"input.{EXTENSION[language]}")
+                    path = os.path.join(tmp, f"input.{LANGUAGES[language].extension}")
                     with open(path, "w", encoding="utf-8") as f:
                         f.write(text)
                     seconds, outcome = time_chunk(args.chunkls, path, language,

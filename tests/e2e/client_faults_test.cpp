@@ -275,15 +275,20 @@ TEST(ClientFaults, AClientThatStopsReadingLosesNothing) {
 // The indexer's threads have progress to send while the pipe is full. Neither a
 // shutdown (which stops the indexer) nor the end of input may then wait for a client
 // that does not read: the process ends.
-TEST(ClientFaults, ShutdownAndExitWhileIndexingIntoAFullPipe) {
-  TempDir cache;
-  LspClient client = start_indexing_server(cache);
+// An indexing server whose output pipe is at least half full of answers nobody reads.
+void fill_pipe_while_indexing(LspClient& client) {
   open_document(client, kBig, "python", big_python(400'000));
   std::string bytes;
   for (int i = 0; i < 10; ++i)
     bytes += symbol_request(client, kBig, nullptr);
   client.send_unread(bytes);
   ASSERT_TRUE(wait_unread_output(client, client.output_pipe_capacity() / 2));
+}
+
+TEST(ClientFaults, ShutdownAndExitWhileIndexingIntoAFullPipe) {
+  TempDir cache;
+  LspClient client = start_indexing_server(cache);
+  ASSERT_NO_FATAL_FAILURE(fill_pipe_while_indexing(client));
   client.send_unread(frame(client.make_request("shutdown", nullptr)) +
                      frame(Json{{"jsonrpc", "2.0"}, {"method", "exit"}}));
   EXPECT_EQ(client.wait_exit_unread(60s), 0) << client.stderr_text();
@@ -292,12 +297,7 @@ TEST(ClientFaults, ShutdownAndExitWhileIndexingIntoAFullPipe) {
 TEST(ClientFaults, EndOfInputWhileIndexingIntoAFullPipe) {
   TempDir cache;
   LspClient client = start_indexing_server(cache);
-  open_document(client, kBig, "python", big_python(400'000));
-  std::string bytes;
-  for (int i = 0; i < 10; ++i)
-    bytes += symbol_request(client, kBig, nullptr);
-  client.send_unread(bytes);
-  ASSERT_TRUE(wait_unread_output(client, client.output_pipe_capacity() / 2));
+  ASSERT_NO_FATAL_FAILURE(fill_pipe_while_indexing(client));
   client.close_input();
   // Answers to a client that reads nothing give up 10 s after their last progress.
   EXPECT_EQ(client.wait_exit_unread(60s), kExitWithoutShutdown) << client.stderr_text();

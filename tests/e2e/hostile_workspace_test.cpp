@@ -47,12 +47,22 @@ std::string refusal(LspClient& client, const std::string& uri) {
   return response["error"]["message"].get<std::string>();
 }
 
-TEST(HostileWorkspace, LinksOutOfTheFolderAreRefusedWithAClearError) {
+// A workspace folder with a.py in it, and a source file outside it.
+struct FolderAndOutside {
+  FolderAndOutside() {
+    git_init(root.path());
+    root.write("a.py", kPython);
+    secret = outside.write("secret.py", "def outside_secret():\n    pass\n");
+  }
   TempDir root;
   TempDir outside;
-  git_init(root.path());
-  root.write("a.py", kPython);
-  const fs::path secret = outside.write("secret.py", "def outside_secret():\n    pass\n");
+  fs::path secret;
+};
+
+TEST(HostileWorkspace, LinksOutOfTheFolderAreRefusedWithAClearError) {
+  const FolderAndOutside tree;
+  const TempDir& root = tree.root;
+  const fs::path& secret = tree.secret;
   fs::create_symlink(secret, root.path() / "link.py");
   fs::create_symlink("/", root.path() / "slash");
   fs::create_symlink(root.path() / "a.py", root.path() / "near.py");
@@ -71,11 +81,9 @@ TEST(HostileWorkspace, LinksOutOfTheFolderAreRefusedWithAClearError) {
 }
 
 TEST(HostileWorkspace, DotDotSegmentsAndRemoteHostsAreRefused) {
-  TempDir root;
-  TempDir outside;
-  git_init(root.path());
-  root.write("a.py", kPython);
-  const fs::path secret = outside.write("secret.py", "def outside_secret():\n    pass\n");
+  const FolderAndOutside tree;
+  const TempDir& root = tree.root;
+  const fs::path& secret = tree.secret;
   LspClient client = start_in(root.path());
   std::string climb = file_uri(root.path());
   for (std::size_t i = 0; i < 16; ++i)

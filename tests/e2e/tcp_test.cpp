@@ -93,15 +93,25 @@ int connect_error(int port) {
   return error;
 }
 
-TEST(Tcp, ListensOnLoopbackOnlyAndRefusesASecondClientWhileServingTheFirst) {
-  ChildProcess server({kBinary, "--port", "0"});
+// The port a `--port 0` server says it listens on (a failure when it says none).
+int listening_port(ChildProcess& server) {
   const std::string marker = "listening on 127.0.0.1:";
   const auto line = server.wait_for_stderr_line(marker, std::chrono::seconds(60));
-  ASSERT_TRUE(line) << server.stderr_text();
   int port = 0;
+  if (!line) {
+    ADD_FAILURE() << server.stderr_text();
+    return port;
+  }
   const std::size_t at = line->find(marker) + marker.size();
   std::from_chars(line->data() + at, line->data() + line->size(), port);
-  ASSERT_GT(port, 0) << *line;
+  EXPECT_GT(port, 0) << *line;
+  return port;
+}
+
+TEST(Tcp, ListensOnLoopbackOnlyAndRefusesASecondClientWhileServingTheFirst) {
+  ChildProcess server({kBinary, "--port", "0"});
+  int port = 0;
+  ASSERT_NO_FATAL_FAILURE(port = listening_port(server));
   // Listening: on 127.0.0.1 and nowhere else (not 0.0.0.0, not IPv6).
   EXPECT_EQ(listening_addresses("/proc/net/tcp", port), std::vector<std::string>{"0100007F"});
   EXPECT_TRUE(listening_addresses("/proc/net/tcp6", port).empty());
@@ -124,12 +134,8 @@ TEST(Tcp, ListensOnLoopbackOnlyAndRefusesASecondClientWhileServingTheFirst) {
 // second (accepted by the kernel into the backlog) is reset when the listener closes.
 TEST(Tcp, ASecondClientQueuedBeforeTheFirstWasAcceptedIsResetPromptly) {
   ChildProcess server({kBinary, "--port", "0"});
-  const std::string marker = "listening on 127.0.0.1:";
-  const auto line = server.wait_for_stderr_line(marker, std::chrono::seconds(60));
-  ASSERT_TRUE(line) << server.stderr_text();
   int port = 0;
-  const std::size_t at = line->find(marker) + marker.size();
-  std::from_chars(line->data() + at, line->data() + line->size(), port);
+  ASSERT_NO_FATAL_FAILURE(port = listening_port(server));
   LspClient first = LspClient::connect(port);
   const int error = connect_error(port);  // queued or refused: either way, never served
   EXPECT_TRUE(error == ECONNRESET || error == ECONNREFUSED) << std::strerror(error);
