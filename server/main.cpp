@@ -60,10 +60,10 @@ void add_language_options(CLI::App& app, chunkls::LanguageSetup& setup) {
 // --cache-LEVEL-entries, --cache-LEVEL-bytes, --cache-LEVEL-ttl for each cache level.
 struct CacheFlags {
   chunkls::SourceCacheLimits limits;
-  std::int64_t trees_ttl = 0;
-  std::int64_t chunks_ttl = 0;
-  std::int64_t files_ttl = 0;
-  std::int64_t constructs_ttl = 0;
+  std::int64_t trees_ttl = seconds(limits.trees.ttl);
+  std::int64_t chunks_ttl = seconds(limits.chunks.ttl);
+  std::int64_t files_ttl = seconds(limits.files.ttl);
+  std::int64_t constructs_ttl = seconds(limits.constructs.ttl);
 
   void add_to(CLI::App& app) {
     add_level(app, "trees", limits.trees, "syntax trees of closed documents", trees_ttl);
@@ -72,6 +72,9 @@ struct CacheFlags {
               files_ttl);
     add_level(app, "constructs", limits.constructs, "query results per top-level construct",
               constructs_ttl);
+  }
+  static std::int64_t seconds(std::chrono::milliseconds ttl) {
+    return std::chrono::duration_cast<std::chrono::seconds>(ttl).count();
   }
   chunkls::SourceCacheLimits resolved() const {
     chunkls::SourceCacheLimits out = limits;
@@ -100,7 +103,7 @@ struct CacheFlags {
     add("-bytes", into.max_bytes, "Most bytes the cache of " + what + " holds",
         std::uint64_t{1} << 50);
     add("-ttl", ttl_seconds,
-        "Seconds an entry of the cache of " + what + " lives (0: until evicted)",
+        "Seconds an entry of the cache of " + what + " may go unused (0: until evicted)",
         std::int64_t{10} * 365 * 24 * 3600);
   }
 };

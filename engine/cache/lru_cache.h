@@ -2,8 +2,10 @@
 // shared as std::shared_ptr<const V>, so a reader keeps what it got alive after the
 // entry is evicted. Bounded by entries and by bytes (what each value holds on the heap,
 // as the caller measures it with heap_bytes.h, plus the cache's own bookkeeping per
-// entry), least recently used evicted first, optional time to live, and counters that
-// tests and `chunkls/stats` read.
+// entry), least recently used evicted first, optional time to live (an entry unused for
+// that long is dropped: by the get() that meets it, and by a sweep that put() runs at most
+// every eighth of the time to live, so a long session's leftovers go even when nobody
+// asks for them again), and counters that tests and `chunkls/stats` read.
 //
 // Each entry may name the file it came from, so invalidate(file) drops what a file
 // left behind; content-addressed entries shared by several files name the last one.
@@ -38,7 +40,7 @@ namespace chunkls {
 struct CacheLimits {
   std::uint64_t max_entries = 1024;
   std::uint64_t max_bytes = std::uint64_t{64} << 20;
-  std::chrono::milliseconds ttl{0};  // 0: entries do not expire
+  std::chrono::milliseconds ttl{0};  // how long an entry may go unused; 0: no expiry
   friend bool operator==(const CacheLimits&, const CacheLimits&) = default;
 };
 
@@ -132,7 +134,7 @@ class LruCache {
         return false;
       }
       const Clock::time_point now = clock_->now();
-      shard.order.push_front(Entry{key, std::move(value), bytes, std::move(file), now, now});
+      shard.order.push_front(Entry{key, std::move(value), bytes, std::move(file), now});
       shard.index.emplace(key, shard.order.begin());
       shard.bytes += bytes;
       bytes_ += bytes;
@@ -140,6 +142,7 @@ class LruCache {
       ++shard.counters.insertions;
     }
     shrink();
+    sweep_when_due();
     return true;
   }
 
@@ -165,7 +168,7 @@ class LruCache {
     drop_where([](const Entry&) { return true; }, &CacheCounters::invalidations);
   }
 
-  // Drops the entries that outlived the time to live; returns how many.
+  // Drops the entries unused for the time to live; returns how many.
   std::uint64_t evict_expired() {
     if (ttl_ns_.load() <= 0) return 0;
     const Clock::time_point now = clock_->now();
@@ -211,8 +214,7 @@ class LruCache {
     Pointer value;
     std::uint64_t bytes;
     std::string file;
-    Clock::time_point inserted;  // for the time to live
-    Clock::time_point used;      // for eviction across shards
+    Clock::time_point used;  // for the time to live and eviction across shards
   };
   using Order = std::list<Entry>;
   struct Shard {
@@ -249,7 +251,23 @@ class LruCache {
 
   bool expired(const Entry& entry, Clock::time_point now) const {
     const std::int64_t ttl = ttl_ns_.load();
-    return ttl > 0 && now - entry.inserted >= std::chrono::nanoseconds(ttl);
+    return ttl > 0 && now - entry.used >= std::chrono::nanoseconds(ttl);
+  }
+
+  // One thread at a time sweeps, at most every eighth of the time to live (at least a
+  // second apart): an entry outlives its time to live by at most that much.
+  void sweep_when_due() {
+    const std::int64_t ttl = ttl_ns_.load();
+    if (ttl <= 0) return;
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->now().time_since_epoch())
+            .count();
+    std::int64_t due = next_sweep_ns_.load();
+    if (now < due) return;
+    const std::int64_t every =
+        std::max<std::int64_t>(ttl / 8, std::chrono::nanoseconds(std::chrono::seconds(1)).count());
+    if (!next_sweep_ns_.compare_exchange_strong(due, now + every)) return;  // another sweeps
+    evict_expired();
   }
 
   bool over_budget() const {
@@ -315,6 +333,7 @@ class LruCache {
   std::atomic<std::uint64_t> max_entries_{0};
   std::atomic<std::uint64_t> max_bytes_{0};
   std::atomic<std::int64_t> ttl_ns_{0};
+  std::atomic<std::int64_t> next_sweep_ns_{0};  // on clock_'s epoch
   std::atomic<std::uint64_t> entries_{0};
   std::atomic<std::uint64_t> bytes_{0};
   mutable std::mutex limits_mutex_;  // guards limits_ (not on the hot path)

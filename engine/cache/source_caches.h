@@ -34,11 +34,19 @@
 
 namespace chunkls {
 
+// What a long session leaves (closed documents, every edited construct's old text) goes
+// after ten minutes unused, so memory follows the work of the last minutes, not the
+// session's length. File stamps are small and stay.
+inline constexpr std::chrono::seconds kCacheIdleTimeToLive{600};
+
 struct SourceCacheLimits {
-  CacheLimits trees{.max_entries = 64, .max_bytes = std::uint64_t{256} << 20};
-  CacheLimits chunks{.max_entries = 8192, .max_bytes = std::uint64_t{128} << 20};
+  CacheLimits trees{
+      .max_entries = 64, .max_bytes = std::uint64_t{256} << 20, .ttl = kCacheIdleTimeToLive};
+  CacheLimits chunks{
+      .max_entries = 8192, .max_bytes = std::uint64_t{128} << 20, .ttl = kCacheIdleTimeToLive};
   CacheLimits files{.max_entries = 100000, .max_bytes = std::uint64_t{32} << 20};
-  CacheLimits constructs{.max_entries = 200000, .max_bytes = std::uint64_t{64} << 20};
+  CacheLimits constructs{
+      .max_entries = 200000, .max_bytes = std::uint64_t{64} << 20, .ttl = kCacheIdleTimeToLive};
   friend bool operator==(const SourceCacheLimits&, const SourceCacheLimits&) = default;
 };
 

@@ -73,22 +73,51 @@ TEST(LruCache, ReplacingAKeyKeepsOneEntryAndItsNewSize) {
   EXPECT_EQ(*cache.get(1), "b");
 }
 
-TEST(LruCache, EntriesExpireAfterTheirTimeToLive) {
+TEST(LruCache, EntriesUnusedForTheirTimeToLiveExpire) {
   FakeClock clock;
   Cache cache(CacheLimits{.ttl = std::chrono::seconds(10)}, clock);
   cache.put(1, value("a"), 1);
-  clock.advance(std::chrono::seconds(5));
   cache.put(2, value("b"), 1);
-  EXPECT_NE(cache.get(1), nullptr);
-  clock.advance(std::chrono::seconds(6));  // 1 is 11 s old, 2 is 6 s old
-  EXPECT_EQ(cache.get(1), nullptr);
-  EXPECT_EQ(cache.evict_expired(), 0u) << "get() already dropped 1";
-  clock.advance(std::chrono::seconds(4));
+  cache.put(3, value("c"), 1);
+  clock.advance(std::chrono::seconds(9));
+  EXPECT_NE(cache.get(1), nullptr);        // used at 9 s: it lives on until 19 s
+  clock.advance(std::chrono::seconds(2));  // 11 s: 2 and 3 unused for 11 s
+  EXPECT_EQ(cache.get(2), nullptr);
+  EXPECT_EQ(cache.evict_expired(), 1u) << "3; get() already dropped 2";
+  EXPECT_NE(cache.get(1), nullptr) << "used 2 s ago";
+  clock.advance(std::chrono::seconds(10));
   EXPECT_EQ(cache.evict_expired(), 1u);
   const CacheStats stats = cache.stats();
   EXPECT_EQ(stats.entries, 0u);
-  EXPECT_EQ(stats.counters.expirations, 2u);
+  EXPECT_EQ(stats.counters.expirations, 3u);
   EXPECT_EQ(stats.bytes, 0u);
+}
+
+// Nobody asks for what a long session left behind again: a later put() sweeps it out, at
+// most every eighth of the time to live.
+TEST(LruCache, PutSweepsOutEntriesNobodyAsksForAgain) {
+  FakeClock clock;
+  Cache cache(CacheLimits{.ttl = std::chrono::seconds(80)}, clock);
+  for (int i = 0; i < 10; ++i)
+    cache.put(i, value("old"), 1);  // the first put swept (nothing) and set the next sweep
+  clock.advance(std::chrono::seconds(81));
+  cache.put(100, value("new"), 1);  // a sweep is due: the ten go
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_EQ(cache.stats().counters.expirations, 10u);
+  cache.put(101, value("new"), 1);
+  clock.advance(std::chrono::seconds(81));
+  cache.put(102, value("newer"), 1);
+  EXPECT_EQ(cache.stats().entries, 1u) << "100 and 101 swept";
+  clock.advance(std::chrono::seconds(81));
+  cache.put(103, value("x"), 1);  // a sweep (102 goes); the next one is due in 10 s
+  EXPECT_EQ(cache.stats().entries, 1u);
+  clock.advance(std::chrono::seconds(79));
+  cache.put(104, value("y"), 1);  // a sweep: 103 is 79 s unused, it stays
+  clock.advance(std::chrono::seconds(2));
+  cache.put(105, value("z"), 1);  // 103 has expired, but no sweep is due for 8 s
+  EXPECT_EQ(cache.stats().entries, 3u);
+  EXPECT_EQ(cache.get(103), nullptr);  // the get() that meets it drops it
+  EXPECT_EQ(cache.stats().counters.expirations, 14u);
 }
 
 TEST(LruCache, NoTimeToLiveMeansNoExpiry) {
