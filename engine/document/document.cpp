@@ -61,6 +61,43 @@ bool touches(const Span& span, std::uint32_t start, std::uint32_t end) {
   return span.second >= start && span.first <= end;
 }
 
+// A top-level construct with errors and the bytes an edit must stay out of for a fresh
+// parse to recover in it as before: the construct and the next top-level one. Error
+// recovery reads on past the construct's end (tree-sitter keeps several parse versions
+// alive over the next tokens), so an edit just after it can change how a fresh parse
+// recovers inside it (tests/fuzz: a TSX interface with an error, edited after its `}`).
+struct ErrorConstruct {
+  Span span;
+  Span reach;
+};
+
+std::vector<ErrorConstruct> error_constructs(const Tree& tree) {
+  std::vector<ErrorConstruct> out;
+  TreeCursor cursor(tree.root());
+  if (!cursor.goto_first_child()) return out;
+  bool open = false;  // the last one's reach still ends at the next construct
+  do {
+    const TSNode node = cursor.node();
+    const std::uint32_t start = ts_node_start_byte(node);
+    const std::uint32_t end = ts_node_end_byte(node);
+    if (open) {
+      out.back().reach.second = end;
+      open = false;
+    }
+    if (ts_node_has_error(node)) {
+      out.push_back({{start, end}, {start, end}});
+      open = true;
+    }
+  } while (cursor.goto_next_sibling());
+  if (open) out.back().reach.second = ts_node_end_byte(tree.root());
+  return out;
+}
+
+// Whether the edits in `span` (in the new text) reach the construct.
+bool reached(const ErrorConstruct& construct, const EditSpan& span) {
+  return touches(construct.reach, span.start > 0 ? span.start - 1 : 0, span.new_end + 1);
+}
+
 }  // namespace
 
 DocumentTooLarge::DocumentTooLarge(std::uint64_t bytes, std::uint64_t limit)
@@ -202,11 +239,8 @@ void Document::reparse(const Deadline& deadline) {
   std::vector<Span> whole;
   if (tree_ && since_parsed_ && ts_node_has_error(tree_.root()) &&
       !ts_node_is_error(tree_.root())) {
-    const EditSpan& span = *since_parsed_;
-    for (const Span& construct : constructs_with_errors(tree_)) {
-      if (touches(construct, span.start > 0 ? span.start - 1 : 0, span.new_end + 1)) {
-        whole.push_back(construct);
-      }
+    for (const ErrorConstruct& construct : error_constructs(tree_)) {
+      if (reached(construct, *since_parsed_)) whole.push_back(construct.span);
     }
     forbid_reuse(whole);
   }
@@ -282,8 +316,10 @@ bool Document::update_chunks(const Deadline& deadline) {
   for (int round = 0; round < 4; ++round) {
     // Constructs with errors the changes reach are parsed again as a fresh parse would;
     // the others keep the chunks their canonical parse gave before.
-    std::vector<Span> touched, untouched;
-    for (const Span& span : constructs_with_errors(tree_)) {
+    std::vector<Span> touched;
+    std::vector<ErrorConstruct> untouched;
+    for (const ErrorConstruct& construct : error_constructs(tree_)) {
+      const Span& span = construct.span;
       // Parsed without reuse: by the last reparse() (inside a span it re-parsed whole) or
       // by a round of this call (overlapping one: the constructs may have moved).
       const bool done = std::any_of(parsed_whole_.begin(), parsed_whole_.end(),
@@ -294,8 +330,11 @@ bool Document::update_chunks(const Deadline& deadline) {
                           return r.first < span.second && span.first < r.second;
                         });
       if (done) continue;  // parsed again in this call: as a fresh parse gives it
-      const bool reach = touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
-      (reach ? touched : untouched).push_back(span);
+      if (reached(construct, dirty)) {
+        touched.push_back(span);
+      } else {
+        untouched.push_back(construct);
+      }
     }
     if (!touched.empty()) {
       // All of them in one parse: a parse breaks down every node with an error, so one
@@ -314,17 +353,16 @@ bool Document::update_chunks(const Deadline& deadline) {
     for (std::uint32_t i = 0; i < count; ++i) {
       const TSRange& r = changed.get()[i];
       const bool inside_untouched =
-          std::any_of(untouched.begin(), untouched.end(), [&](const Span& span) {
-            return r.start_byte >= span.first && r.end_byte <= span.second;
+          std::any_of(untouched.begin(), untouched.end(), [&](const ErrorConstruct& c) {
+            return r.start_byte >= c.span.first && r.end_byte <= c.span.second;
           });
       if (!inside_untouched) widen(r.start_byte, r.end_byte);
     }
     if (!(dirty == edits)) {
       // The structure changed beyond the edits: a wider reach may touch more constructs
       // with errors. The old tree is edited once, by the span as it ends up.
-      if (std::any_of(untouched.begin(), untouched.end(), [&](const Span& span) {
-            return touches(span, dirty.start > 0 ? dirty.start - 1 : 0, dirty.new_end + 1);
-          })) {
+      if (std::any_of(untouched.begin(), untouched.end(),
+                      [&](const ErrorConstruct& c) { return reached(c, dirty); })) {
         before = chunked_tree_;
         const TSInputEdit again = to_input(dirty);
         ts_tree_edit(before.get(), &again);
@@ -337,8 +375,9 @@ bool Document::update_chunks(const Deadline& deadline) {
     // The window must not read a construct whose tree is not what a fresh parse gives.
     const std::uint32_t window_start = splice->window_start;
     const std::uint32_t window_end = splice->window_end;
-    if (std::any_of(untouched.begin(), untouched.end(),
-                    [&](const Span& span) { return touches(span, window_start, window_end); })) {
+    if (std::any_of(untouched.begin(), untouched.end(), [&](const ErrorConstruct& c) {
+          return touches(c.span, window_start, window_end);
+        })) {
       widen(window_start, window_end);
       before = chunked_tree_;
       const TSInputEdit again = to_input(dirty);

@@ -9,6 +9,7 @@
 // sequence found that fails the same way from a freshly chunked document.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -218,7 +219,23 @@ TEST(ChunkUpdate, ConstructsWithErrorsAwayFromTheEditAreNotParsedAgain) {
   EXPECT_EQ(stats.whole, 1u);
   EXPECT_LE(stats.constructs_reparsed, 40u + keys.size() * 2)
       << "the first chunking parses the 40 constructs again once; each keystroke only "
-         "the one it is in";
+         "the one it is in and the one before it (error recovery reads past its end)";
+}
+
+// Error recovery reads past a construct's end: an edit in the construct after one with
+// errors can change how a fresh parse recovers inside it (here the method is `le`, not
+// `onTogg`, once the type after the interface is broken), so that one is parsed again
+// too. Found by the chunk_update fuzz target in TSX.
+TEST(ChunkUpdate, AnEditInTheConstructAfterOneWithErrorsParsesThatOneAgain) {
+  const std::string text =
+      "export interface Props {\n  onTogg.le?(id: number): void;\n}\n\n"
+      "export type Todo = { id: number; text: string };\n";
+  const auto at = static_cast<std::uint32_t>(text.find("t type Tod"));
+  const auto doc = edit_and_check("tsx", text, {{at, at + 10, "}\n"}});
+  const std::vector<Chunk>& chunks = doc->chunked().chunks;
+  EXPECT_TRUE(std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
+    return c.name == "le";
+  })) << "the recovery this test is about";
 }
 
 // Ids count earlier siblings of the same kind and name: a new `f` before two others
