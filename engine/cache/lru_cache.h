@@ -3,9 +3,10 @@
 // entry is evicted. Bounded by entries and by bytes (what each value holds on the heap,
 // as the caller measures it with heap_bytes.h, plus the cache's own bookkeeping per
 // entry), least recently used evicted first, optional time to live (an entry unused for
-// that long is dropped: by the get() that meets it, and by a sweep that put() runs at most
-// every eighth of the time to live, so a long session's leftovers go even when nobody
-// asks for them again), and counters that tests and `chunkls/stats` read.
+// that long is dropped: by the get() that meets it, by evict_expired(), and by a sweep
+// that put() runs at most every eighth of the time to live, so a long session's leftovers
+// go even when nobody asks for them again; a cache nobody writes to keeps them until one
+// of those runs), and counters that tests and `chunkls/stats` read.
 //
 // Each entry may name the file it came from, so invalidate(file) drops what a file
 // left behind; content-addressed entries shared by several files name the last one.
@@ -184,6 +185,7 @@ class LruCache {
     max_entries_ = limits.max_entries;
     max_bytes_ = limits.max_bytes;
     ttl_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(limits.ttl).count();
+    next_sweep_ns_ = 0;  // a shorter time to live is swept by the next put()
     shrink();
   }
 
@@ -255,7 +257,8 @@ class LruCache {
   }
 
   // One thread at a time sweeps, at most every eighth of the time to live (at least a
-  // second apart): an entry outlives its time to live by at most that much.
+  // second apart): while insertions come, an entry outlives its time to live by at most
+  // that much.
   void sweep_when_due() {
     const std::int64_t ttl = ttl_ns_.load();
     if (ttl <= 0) return;

@@ -120,6 +120,19 @@ TEST(LruCache, PutSweepsOutEntriesNobodyAsksForAgain) {
   EXPECT_EQ(cache.stats().counters.expirations, 14u);
 }
 
+// A shorter time to live applies from the next put(), not from the sweep the old one
+// planned (75 s away for the default 10 minutes).
+TEST(LruCache, AShorterTimeToLiveIsSweptByTheNextPut) {
+  FakeClock clock;
+  Cache cache(CacheLimits{.ttl = std::chrono::minutes(10)}, clock);
+  cache.put(1, value("a"), 1);  // sweeps (nothing); the next sweep is 75 s away
+  clock.advance(std::chrono::seconds(3));
+  cache.set_limits(CacheLimits{.ttl = std::chrono::seconds(2)});
+  cache.put(2, value("b"), 1);
+  EXPECT_EQ(cache.stats().entries, 1u) << "1, unused for 3 s, went";
+  EXPECT_EQ(cache.stats().counters.expirations, 1u);
+}
+
 TEST(LruCache, NoTimeToLiveMeansNoExpiry) {
   FakeClock clock;
   Cache cache(CacheLimits{}, clock);
