@@ -29,10 +29,10 @@ LspServer::LspServer(protocol::Transport& transport, const LanguageRegistry& lan
     : transport_(transport),
       options_(options),
       log_(std::move(log)),
-      scheduler_(languages, *this, options.scheduling, monitor_, log_),
       writer_(
           transport, [this](std::function<void()> task) { scheduler_.post(std::move(task)); },
           log_),
+      scheduler_(languages, *this, options.scheduling, monitor_, log_),
       workspace_(languages, scheduler_.chunkers(), monitor_, writer_, log_, options.workspace) {
   monitor_.set_trace(options.trace);
   views_.monitor = &monitor_;

@@ -142,13 +142,17 @@ class LspServer final : public Responder {
   ServerOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   Monitor monitor_;
-  DocumentScheduler scheduler_;
+  // What the scheduler's workers use is declared before it, so it outlives them: the
+  // writer (answers), the requests in flight (timed when answered).
+  // The writer posts the reader's writes to scheduler_, which it calls only once running.
+  ClientWriter writer_;
   struct InFlight {
     std::string method;
     Clock::time_point since;
   };
   std::mutex in_flight_mutex_;                         // requests are answered from worker threads
   std::map<protocol::RequestId, InFlight> in_flight_;  // 1 and "1" are two ids
+  DocumentScheduler scheduler_;
   std::unordered_map<std::string, RequestHandler> requests_;
   std::unordered_map<std::string, NotificationHandler> notifications_;
 
@@ -160,8 +164,6 @@ class LspServer final : public Responder {
   // folders added and removed since.
   std::vector<std::string> folders_;
   std::optional<std::string> root_;
-  // After the scheduler (its queue carries the reader's writes), before the workspace.
-  ClientWriter writer_;
   // Declared last: destroyed first, so its threads stop before what they use goes.
   WorkspaceService workspace_;
 };
