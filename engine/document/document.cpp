@@ -80,6 +80,12 @@ std::vector<ErrorConstruct> error_constructs(const Tree& tree) {
     const TSNode node = cursor.node();
     const std::uint32_t start = ts_node_start_byte(node);
     const std::uint32_t end = ts_node_end_byte(node);
+    // A comment or a lone `;` is not where recovery ends: the reach goes on to the next
+    // named construct.
+    if (open && (ts_node_is_extra(node) || !ts_node_is_named(node)) && !ts_node_has_error(node)) {
+      out.back().reach.second = end;
+      continue;
+    }
     if (open) {
       out.back().reach.second = end;
       open = false;

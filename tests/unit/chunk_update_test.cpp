@@ -236,6 +236,12 @@ TEST(ChunkUpdate, AnEditInTheConstructAfterOneWithErrorsParsesThatOneAgain) {
   EXPECT_TRUE(std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
     return c.name == "le";
   })) << "the recovery this test is about";
+  // A comment or a stray `;` between them does not end the reach.
+  for (const std::string between : {"// note\n", "/** A todo. */\n", ";\n"}) {
+    const std::string with = std::string(text).insert(text.find("export type"), between);
+    const auto from = static_cast<std::uint32_t>(with.find("t type Tod"));
+    edit_and_check("tsx", with, {{from, from + 10, "}\n"}});
+  }
 }
 
 // Ids count earlier siblings of the same kind and name: a new `f` before two others
