@@ -45,44 +45,42 @@ TSInputEdit to_input(const EditSpan& e) {
 
 using Span = std::pair<std::uint32_t, std::uint32_t>;
 
-// The top-level constructs of a tree that hold syntax errors.
-std::vector<Span> constructs_with_errors(const Tree& tree) {
-  std::vector<Span> out;
-  TreeCursor cursor(tree.root());
-  if (!cursor.goto_first_child()) return out;
-  do {
-    const TSNode node = cursor.node();
-    if (ts_node_has_error(node)) out.emplace_back(ts_node_start_byte(node), ts_node_end_byte(node));
-  } while (cursor.goto_next_sibling());
-  return out;
-}
-
 bool touches(const Span& span, std::uint32_t start, std::uint32_t end) {
   return span.second >= start && span.first <= end;
 }
 
 // A top-level construct with errors and the bytes an edit must stay out of for a fresh
-// parse to recover in it as before: the construct and the next top-level one. Error
-// recovery reads on past the construct's end (tree-sitter keeps several parse versions
-// alive over the next tokens), so an edit just after it can change how a fresh parse
-// recovers inside it (tests/fuzz: a TSX interface with an error, edited after its `}`).
+// parse to recover in it as before. Error recovery reads on past the construct's end:
+// tree-sitter keeps several parse versions alive over the next tokens and picks one
+// later, so an edit after the construct can change how a fresh parse recovers inside it
+// (tests/fuzz: a TSX interface edited after its `}`; a Python method edited two
+// constructs after a broken one). The reach is the construct, the top-level constructs
+// after it that were reduced while versions were still alive, and the next named one,
+// where the versions had become one (comments and stray tokens passed over).
 struct ErrorConstruct {
   Span span;
   Span reach;
 };
 
+// Whether tree-sitter reduced the node while more than one parse version was alive (or
+// over an error): it then marks the node fragile, gives it no parse state and never
+// reuses it (lib/src/parser.c, ts_parser__reduce; TS_TREE_STATE_NONE is USHRT_MAX, not
+// in api.h: tests/engine/document pins it on the runtime we ship).
+bool reduced_among_versions(TSNode node) {
+  return ts_node_parse_state(node) == std::numeric_limits<TSStateId>::max();
+}
+
 std::vector<ErrorConstruct> error_constructs(const Tree& tree) {
   std::vector<ErrorConstruct> out;
   TreeCursor cursor(tree.root());
   if (!cursor.goto_first_child()) return out;
-  bool open = false;  // the last one's reach still ends at the next construct
+  bool open = false;  // the last one's reach goes on to a later construct
   do {
     const TSNode node = cursor.node();
     const std::uint32_t start = ts_node_start_byte(node);
     const std::uint32_t end = ts_node_end_byte(node);
-    // A comment or a lone `;` is not where recovery ends: the reach goes on to the next
-    // named construct.
-    if (open && (ts_node_is_extra(node) || !ts_node_is_named(node)) && !ts_node_has_error(node)) {
+    if (open && !ts_node_has_error(node) &&
+        (ts_node_is_extra(node) || !ts_node_is_named(node) || reduced_among_versions(node))) {
       out.back().reach.second = end;
       continue;
     }
@@ -290,8 +288,11 @@ const Tree& Document::canonical_tree(const Deadline& deadline) {
   // subtrees, as a fresh parse would; the error-free rest is what a fresh parse gives.
   if (ts_node_is_error(tree_.root())) {
     parse(nullptr, deadline);  // the root is the error: nothing to keep
-  } else if (const std::vector<Span> refresh = constructs_with_errors(tree_); !refresh.empty()) {
-    reparse_spans(refresh, deadline);
+  } else {
+    std::vector<Span> refresh;
+    for (const ErrorConstruct& construct : error_constructs(tree_))
+      refresh.push_back(construct.span);
+    if (!refresh.empty()) reparse_spans(refresh, deadline);
   }
   fresh_parse_due_ = false;
   return tree_;

@@ -131,8 +131,8 @@ class Document {
   // from the window of the tree the changes reach (the whole text the first time, or
   // when no window will do), then the same object until the next change. Top-level
   // constructs holding errors are parsed again (see canonical_tree()) only where the
-  // changes reach them or the construct after them (error recovery reads past a
-  // construct's end). Throws like Deadline::give_up() (changing nothing) when the
+  // changes reach them or the constructs after them that their error recovery read
+  // (document.cpp, error_constructs()). Throws like Deadline::give_up() (changing nothing) when the
   // deadline passes first.
   const ChunkedText& chunked(const Deadline& deadline = Deadline::never());
   // Whether chunked() has a result for the current text (calling it costs nothing).

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -242,6 +243,44 @@ TEST(ChunkUpdate, AnEditInTheConstructAfterOneWithErrorsParsesThatOneAgain) {
     const auto from = static_cast<std::uint32_t>(with.find("t type Tod"));
     edit_and_check("tsx", with, {{from, from + 10, "}\n"}});
   }
+}
+
+// Recovery can read further still: tree-sitter keeps parse versions alive over several
+// constructs after one with errors (it reduces them "among versions": fragile, with no
+// parse state) and picks one at the end. Typing `)` at the end of this file makes a fresh
+// parse read the broken first function as `__i` instead of `nit__`, two functions later.
+// Found by the chunk_update fuzz target in Python.
+TEST(ChunkUpdate, AnEditWhereRecoveryStillKeptVersionsParsesTheBrokenConstructAgain) {
+  const std::string text =
+      "def __i\n\nnit__(self, sides):\n    self.sides = sides\n\n"
+      "def area(self):\n    return 0.0\n\ndef scale(self, k):\n    return self\n";
+  const auto end = static_cast<std::uint32_t>(text.size());
+  const auto doc = edit_and_check("python", text, {{end, end, ")"}});
+  const std::vector<Chunk>& chunks = doc->chunked().chunks;
+  ASSERT_FALSE(chunks.empty());
+  EXPECT_EQ(chunks.front().name, "__i") << "the recovery this test is about";
+}
+
+// The reach above rests on how tree-sitter marks a node reduced while several versions
+// were alive: parse state TS_TREE_STATE_NONE (USHRT_MAX), which api.h does not document.
+// This pins it on the runtime we ship: the two functions after the broken one carry it.
+TEST(ChunkUpdate, TreeSitterMarksNodesReducedAmongVersionsWithNoParseState) {
+  const std::string text =
+      "def __i\n\nnit__(self, sides):\n    self.sides = sides\n\n"
+      "def area(self):\n    return 0.0\n\ndef scale(self, k):\n    return self\n";
+  Document doc(testing::language("python"), text, "t");
+  const TSNode root = doc.canonical_tree().root();
+  ASSERT_EQ(ts_node_child_count(root), 3u);
+  EXPECT_TRUE(ts_node_has_error(ts_node_child(root, 0)));
+  for (std::uint32_t i = 1; i < 3; ++i) {
+    EXPECT_FALSE(ts_node_has_error(ts_node_child(root, i)));
+    EXPECT_EQ(ts_node_parse_state(ts_node_child(root, i)), std::numeric_limits<TSStateId>::max());
+  }
+  // An error-free file's top-level constructs keep their states.
+  Document clean(testing::language("python"), "def f():\n    pass\n\ndef g():\n    pass\n", "t");
+  const TSNode clean_root = clean.canonical_tree().root();
+  EXPECT_NE(ts_node_parse_state(ts_node_child(clean_root, 1)),
+            std::numeric_limits<TSStateId>::max());
 }
 
 // Ids count earlier siblings of the same kind and name: a new `f` before two others
