@@ -245,7 +245,13 @@ std::optional<ChunkSplice> plan_chunk_update(Chunker& chunker, const Language& l
         last = i;
       }
     }
-    if (first > last) {
+    if (ts_node_is_error(container)) {
+      // The error-recovery patterns read a child with the siblings before it (Python's
+      // `(ERROR "class" . (identifier))`): deleting the keyword unmakes the chunk of the
+      // name after it. Inside an ERROR node the window is every child (tests/fuzz).
+      first = 0;
+      last = kids.size() - 1;
+    } else if (first > last) {
       // The reach lies between two children: take both.
       std::size_t next = 0;
       while (next < kids.size() && ts_node_start_byte(kids[next]) <= reach.end)

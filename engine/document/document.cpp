@@ -359,15 +359,16 @@ bool Document::update_chunks(const Deadline& deadline) {
     const EditSpan edits = dirty;
     for (std::uint32_t i = 0; i < count; ++i) {
       const TSRange& r = changed.get()[i];
-      const bool inside_untouched =
-          std::any_of(untouched.begin(), untouched.end(), [&](const ErrorConstruct& c) {
-            return r.start_byte >= c.span.first && r.end_byte <= c.span.second;
-          });
-      if (!inside_untouched) widen(r.start_byte, r.end_byte);
+      widen(r.start_byte, r.end_byte);
     }
     if (!(dirty == edits)) {
       // The structure changed beyond the edits: a wider reach may touch more constructs
-      // with errors. The old tree is edited once, by the span as it ends up.
+      // with errors, and those it reaches are parsed again. That includes a construct
+      // with errors whose tree changed although no edit reached it: what comes before it
+      // can change how it parses (Python's indentation stack after an error; tests/fuzz),
+      // or tree-sitter recovered in it differently this time; either way its old chunks
+      // are no longer known to be a fresh parse's. The old tree is edited once, by the
+      // span as it ends up.
       if (std::any_of(untouched.begin(), untouched.end(),
                       [&](const ErrorConstruct& c) { return reached(c, dirty); })) {
         before = chunked_tree_;

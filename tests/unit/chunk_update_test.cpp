@@ -283,6 +283,20 @@ TEST(ChunkUpdate, TreeSitterMarksNodesReducedAmongVersionsWithNoParseState) {
             std::numeric_limits<TSStateId>::max());
 }
 
+// Where Python's grammar gives up, `class` followed by a name is still a class chunk
+// (queries/python/chunks.scm). Deleting the keyword leaves the name's node as it was,
+// but the chunk must go: inside an ERROR node the window is every child. Found by the
+// chunk_update fuzz target (`class M` -> `ss M`).
+TEST(ChunkUpdate, DeletingTheKeywordOfARecoveredClassUnmakesItsChunk) {
+  const std::string text = "class Shape(\n";
+  const auto at = static_cast<std::uint32_t>(text.find("class"));
+  const auto doc = edit_and_check("python", text, {{at, at + 3, ""}, {at, at, "cla"}});
+  const std::vector<Chunk>& chunks = doc->chunked().chunks;
+  EXPECT_TRUE(std::any_of(chunks.begin(), chunks.end(), [](const Chunk& c) {
+    return c.name == "Shape";
+  })) << "the recovered class this test is about";
+}
+
 // Ids count earlier siblings of the same kind and name: a new `f` before two others
 // renumbers them, and removing it numbers them back.
 TEST(ChunkUpdate, ANameRepeatedBeforeLaterSiblingsRenumbersThem) {
