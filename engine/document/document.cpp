@@ -66,7 +66,7 @@ struct ErrorConstruct {
 // over an error): it then marks the node fragile, gives it no parse state and never
 // reuses it (lib/src/parser.c, ts_parser__reduce; TS_TREE_STATE_NONE is USHRT_MAX, not
 // in api.h: tests/engine/document pins it on the runtime we ship).
-bool reduced_among_versions(TSNode node) {
+bool reduced_among_versions(const TSNode& node) {
   return ts_node_parse_state(node) == std::numeric_limits<TSStateId>::max();
 }
 
@@ -302,10 +302,13 @@ bool Document::update_chunks(const Deadline& deadline) {
   reparse(deadline);
   if (ts_node_is_error(tree_.root())) return false;
   EditSpan dirty = *since_chunked_;
+  // Whether it grew.
   auto widen = [&](std::uint32_t start, std::uint32_t end) {
+    bool grew = false;
     if (start < dirty.start) {
       dirty.start = start;
       dirty.start_point = lines_.ts_point(start, text_);
+      grew = true;
     }
     if (end > dirty.new_end) {
       const Point at = lines_.ts_point(end, text_);
@@ -313,7 +316,9 @@ bool Document::update_chunks(const Deadline& deadline) {
       dirty.old_end_point = dirty.unshift(at);
       dirty.new_end = end;
       dirty.new_end_point = at;
+      grew = true;
     }
+    return grew;
   };
   // The tree the chunks came from, edited like the text since.
   Tree before = chunked_tree_;
@@ -356,12 +361,12 @@ bool Document::update_chunks(const Deadline& deadline) {
     std::uint32_t count = 0;
     const std::unique_ptr<TSRange, decltype(&std::free)> changed(
         ts_tree_get_changed_ranges(before.get(), tree_.get(), &count), &std::free);
-    const EditSpan edits = dirty;
+    bool grew = false;
     for (std::uint32_t i = 0; i < count; ++i) {
       const TSRange& r = changed.get()[i];
-      widen(r.start_byte, r.end_byte);
+      grew = widen(r.start_byte, r.end_byte) || grew;
     }
-    if (!(dirty == edits)) {
+    if (grew) {
       // The structure changed beyond the edits: a wider reach may touch more constructs
       // with errors, and those it reaches are parsed again. That includes a construct
       // with errors whose tree changed although no edit reached it: what comes before it
