@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "server/cli/cache_command.h"
 #include "server/cli/chunk_command.h"
 #include "server/cli/index_command.h"
+#include "server/cli/merge_command.h"
 #include "server/language_setup.h"
 #include "server/lsp/lsp_server.h"
 #include "server/tracing/chrome_trace.h"
@@ -361,6 +363,23 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
       ->capture_default_str();
   CacheFlags index_caches;
   index_caches.add_to(*index);
+  std::string index_shard;
+  index->add_option("--shard", index_shard,
+                    "Index only shard K of N of the files (K/N, e.g. 0/4), or auto: from a "
+                    "Slurm job array, a Kubernetes Indexed Job or GNU parallel");
+  index->add_option("--out", index_options.out,
+                    "Write the store (summary format; for chunkls merge) or the jsonl/json "
+                    "listing to this file, whole or not at all");
+
+  chunkls::MergeCommandOptions merge_options;
+  CLI::App* merge = app.add_subcommand(
+      "merge", "Merge the shard stores of chunkls index --shard K/N --out FILE into one store");
+  merge->add_option("shards", merge_options.shards, "The shard stores, one per shard")->required();
+  merge
+      ->add_option("--out", merge_options.out,
+                   "The merged store: a file, or a cache directory (where chunkls index "
+                   "--cache finds it)")
+      ->required();
 
   chunkls::CacheCommandOptions cache_options;
   CLI::App* cache =
@@ -413,8 +432,20 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     index_options.time_limit = std::chrono::milliseconds(index_time_limit_ms);
     index_options.caches = index_caches.resolved();
     index_options.progress_bar = isatty(STDERR_FILENO) != 0;
+    if (!index_shard.empty()) {
+      try {
+        index_options.shard =
+            chunkls::parse_shard(index_shard, [](const char* name) { return std::getenv(name); });
+      } catch (const chunkls::ShardError& e) {
+        std::cerr << "chunkls index: " << e.what() << '\n';
+        return kExitUsage;
+      }
+    }
     std::ios::sync_with_stdio(false);
     return chunkls::run_index_command(index_options, registry, std::cout, std::cerr);
+  }
+  if (merge->parsed()) {
+    return chunkls::run_merge_command(merge_options, registry, std::cout, std::cerr);
   }
   if (cache->parsed()) {
     cache_options.action =

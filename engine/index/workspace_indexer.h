@@ -132,6 +132,8 @@ struct IndexerOptions {
   std::chrono::seconds recent{600};
   // Stores: under this cache directory (index_location.h); empty: in memory.
   std::filesystem::path cache_directory;
+  // Or this one store file, for every root (`chunkls index --out`: one root).
+  std::filesystem::path store_file;
   // Watch the walked directories (inotify) and index what changes: for clients that
   // cannot send workspace/didChangeWatchedFiles.
   bool watch = false;

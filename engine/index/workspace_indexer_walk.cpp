@@ -31,7 +31,9 @@ bool has_extension(const std::string& path) {
 
 void WorkspaceIndexer::warm_start(Root& root, std::stop_token stop) {
   std::unique_ptr<IndexStore> store;
-  if (options_.cache_directory.empty()) {
+  if (!options_.store_file.empty()) {
+    store = open_sqlite_store(options_.store_file, versions_, services_.log);
+  } else if (options_.cache_directory.empty()) {
     store = open_memory_store();
   } else {
     const std::filesystem::path directory = store_directory(options_.cache_directory, root.path);

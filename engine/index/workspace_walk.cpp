@@ -309,6 +309,7 @@ class Walker {
   }
 
   void offer(std::string path, std::string relative, const struct stat& st) {
+    if (!in_shard(relative, options_.shard)) return;  // another task's file
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (options_.max_file_bytes != 0 && size > options_.max_file_bytes) {
       skip(std::move(path), WalkSkipReason::kTooLarge, false,

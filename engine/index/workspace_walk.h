@@ -19,6 +19,8 @@
 //   max_files_without_marker files: opening a file in $HOME must not index $HOME. The
 //   first file past the limit is reported (kFileLimit) and the walk ends there.
 // - Unreadable directories are skipped and reported; the walk goes on.
+// - With a shard (shard.h), only the files of that shard are yielded or reported: the
+//   other shards' tasks walk the same tree and take the rest.
 //
 // Runs on the calling thread; stops early when `stop` is requested or a callback
 // returns false. Not thread-safe (one walk, one thread).
@@ -32,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/index/shard.h"
 #include "engine/text/source_file.h"
 
 namespace chunkls {
@@ -53,6 +56,9 @@ struct WalkOptions {
   std::uint64_t max_file_bytes = kDefaultMaxFileBytes;  // 0: no limit
   bool trusted_root = false;
   std::uint64_t max_files_without_marker = 10000;  // 0: no limit
+  // Only the files of this shard are yielded; the others are neither yielded nor
+  // reported (another task takes them). Directories are walked whole by every shard.
+  Shard shard;
   // Each directory entered (the root first), before its entries: what a watcher of the
   // walked tree watches. May be empty.
   std::function<void(const std::string& path)> on_directory;

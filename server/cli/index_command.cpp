@@ -4,14 +4,17 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
 #include "engine/index/index_location.h"
 #include "engine/index/workspace_indexer.h"
 #include "engine/metrics/monitor.h"
+#include "engine/store/store_sealing.h"
 #include "server/cli/chunk_output.h"
 #include "server/cli/index_console.h"
 #include "server/cli/ordered_output.h"
@@ -149,12 +152,54 @@ void print_summary(std::ostream& out, const IndexProgress& p,
     out << "store " << store << '\n';
 }
 
+// What decides which files a walk finds, as a shard store records it: shards of one tree
+// must agree on it to be merged.
+std::string walk_description(const IndexCommandOptions& options) {
+  std::string excludes;
+  for (const std::string& glob : options.excludes)
+    excludes += (excludes.empty() ? "" : ", ") + glob;
+  return fmt::format("exclude [{}]; max-size {}", excludes, options.max_bytes);
+}
+
 }  // namespace
 
 int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
                       std::ostream& out, std::ostream& err) {
-  IndexConsole console(out, err);
-  return run_index_command(options, registry, console);
+  if (options.out.empty() || options.format == IndexFormat::kSummary) {
+    IndexConsole console(out, err);
+    return run_index_command(options, registry, console);
+  }
+  // The listing goes to a file beside --out and is renamed over it once complete.
+  const std::filesystem::path destination = options.out;
+  const std::filesystem::path partial = partial_path(destination);
+  int code = 1;
+  {
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << fmt::format("chunkls index: cannot write {}\n", partial.string());
+      return 1;
+    }
+    IndexConsole console(file, err);
+    code = run_index_command(options, registry, console);
+    file.close();
+    if (code == 0 && !file) {
+      err << fmt::format("chunkls index: writing {} failed\n", partial.string());
+      code = 1;
+    }
+  }
+  std::error_code ignored;
+  if (code != 0) {
+    std::filesystem::remove(partial, ignored);
+    return code;
+  }
+  try {
+    install_file(partial, destination);
+  } catch (const StoreFileError& e) {
+    std::filesystem::remove(partial, ignored);
+    err << "chunkls index: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
 }
 
 int run_index_command(const IndexCommandOptions& options, const LanguageRegistry& registry,
@@ -168,8 +213,14 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
       return 1;
     }
   }
+  // --out with the summary format: the one root's store goes to a file, sealed at the end.
+  const bool store_out = !options.out.empty() && options.format == IndexFormat::kSummary;
+  if (!options.out.empty() && roots.size() != 1) {
+    console.lock().err() << "chunkls index: --out takes one directory to index\n";
+    return 1;
+  }
   std::filesystem::path cache_directory;
-  if (!options.no_cache) {
+  if (!options.no_cache && !store_out) {
     if (!options.cache_directory.empty()) {
       cache_directory = options.cache_directory;
     } else if (std::optional<std::filesystem::path> found = default_cache_directory()) {
@@ -185,24 +236,36 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
   SourceCaches caches(options.caches);
   ChunkerPool chunkers;
   IndexReport report(options, console);
+  const std::filesystem::path store_file = store_out ? partial_path(options.out) : "";
+  if (store_out) {
+    std::error_code ignored;
+    std::filesystem::remove(store_file, ignored);  // a pid reused after a crash
+  }
   IndexerOptions indexer_options{
-      .walk = {.exclude_globs = options.excludes, .max_file_bytes = options.max_bytes},
+      .walk = {.exclude_globs = options.excludes,
+               .max_file_bytes = options.max_bytes,
+               .shard = options.shard},
       .workers =
           options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency()),
       .nice = 0,  // the user asked for this work: full speed
       .time_limit = options.time_limit,
       .progress_interval = std::chrono::milliseconds(options.progress_bar ? 200 : 500),
-      .cache_directory = cache_directory};
-  WorkspaceIndexer indexer({.languages = &registry,
-                            .chunkers = &chunkers,
-                            .monitor = &monitor,
-                            .symbols = nullptr,
-                            .listener = &report,
-                            .log =
-                                [&](std::string_view message) {
-                                  console.lock().err() << "chunkls index: " << message << '\n';
-                                }},
-                           indexer_options);
+      .cache_directory = cache_directory,
+      .store_file = store_file};
+  // Held in an optional: a store written to --out is sealed once the indexer, which
+  // owns it, is gone (its connections closed).
+  std::optional<WorkspaceIndexer> indexer;
+  indexer.emplace(IndexerServices{.languages = &registry,
+                                  .chunkers = &chunkers,
+                                  .monitor = &monitor,
+                                  .symbols = nullptr,
+                                  .listener = &report,
+                                  .log =
+                                      [&](std::string_view message) {
+                                        console.lock().err()
+                                            << "chunkls index: " << message << '\n';
+                                      }},
+                  indexer_options);
 
   const bool listing = options.format != IndexFormat::kSummary;
   std::optional<ChunkOutput> output;
@@ -217,23 +280,42 @@ int run_index_command(const IndexCommandOptions& options, const LanguageRegistry
     output->begin();
   }
   OrderedOutput ordered(output ? &*output : nullptr, console,
-                        [&indexer](const std::string& root) { return indexer.store_of(root); });
+                        [&indexer](const std::string& root) { return indexer->store_of(root); });
   report.attach(&ordered);
   std::vector<std::string> stores;
   // One root at a time: each one's output is complete and in order before the next.
   for (const std::string& root : roots) {
     ordered.restart();
-    indexer.add_root(root, /*trusted=*/true);
-    indexer.wait_idle();
+    indexer->add_root(root, /*trusted=*/true);
+    indexer->wait_idle();
     if (!cache_directory.empty()) {
       stores.push_back((store_directory(cache_directory, root) / kStoreFileName).string());
     }
   }
   // No thread of the indexer writes after this (a worker reports progress once more
   // after it goes idle): the summary is the last thing said.
-  indexer.stop();
-  const IndexProgress totals = indexer.progress();
+  indexer->stop();
+  const IndexProgress totals = indexer->progress();
   report.end_progress();
+  if (store_out) {
+    indexer.reset();  // closes the store
+    // Record what the store holds and hand it over whole.
+    std::error_code error;
+    const std::filesystem::path root = std::filesystem::canonical(roots.front(), error);
+    try {
+      seal_store(store_file, options.out,
+                 {.root = error ? std::filesystem::absolute(roots.front()).string() : root.string(),
+                  .shard = options.shard,
+                  .partition = std::string(kShardPartition),
+                  .walk = walk_description(options)});
+    } catch (const StoreFileError& e) {
+      std::error_code ignored;
+      std::filesystem::remove(store_file, ignored);
+      console.lock().err() << "chunkls index: " << e.what() << '\n';
+      return 1;
+    }
+    stores.push_back(options.out);
+  }
   auto locked = console.lock();
   if (output) output->end();
   std::ostream& summary = listing ? locked.err() : locked.out();

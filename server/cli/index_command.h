@@ -5,7 +5,9 @@
 // files by reason, bytes, chunks, time, throughput, what the store saved.
 // `--format jsonl` streams every chunk as one JSON object per line (the RAG format,
 // README), `--format json` one document; both in a deterministic order (the walk's:
-// roots as given, entries by name), with the summary on standard error.
+// roots as given, entries by name), with the summary on standard error. `--shard K/N`
+// indexes one shard of the files and `--out FILE` writes the result to a file, whole or
+// not at all (engine/index/shard.h, engine/store/store_sealing.h).
 //
 // Runs on the calling thread plus the indexer's threads; owns them all.
 #pragma once
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "engine/cache/source_caches.h"
+#include "engine/index/shard.h"
 #include "engine/syntax/language_registry.h"
 #include "engine/text/source_file.h"
 #include "server/cli/index_console.h"
@@ -40,6 +43,12 @@ struct IndexCommandOptions {
   std::chrono::milliseconds time_limit{10000};
   std::chrono::milliseconds progress_interval{2000};  // plain progress lines
   SourceCacheLimits caches;
+  // Scale-out (README "Indexing on a cluster"): only this shard's files, and `out`:
+  // with the summary format the root's store is written to this file (sealed, with its
+  // shard record, for `chunkls merge`) instead of the cache; with jsonl/json the listing
+  // goes there instead of standard output. Either appears whole or not at all.
+  Shard shard;
+  std::string out;
 };
 
 // Returns the exit code: 0 when every root could be indexed (files skipped for a reason
