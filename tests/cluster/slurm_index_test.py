@@ -52,6 +52,7 @@ def wait_final(job, env):
 
 def rows(store, sql):
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+        db.text_factory = bytes  # chunk details hold the file's bytes, not always UTF-8
         return db.execute(sql).fetchall()
 
 
@@ -109,7 +110,7 @@ def main():
         seen = []
         for k in range(4):
             store = os.path.join(shards, f"shard-{k}.sqlite")
-            assert rows(store, "SELECT value FROM meta WHERE key = 'shard'") == [(f"{k}/4",)]
+            assert rows(store, "SELECT value FROM meta WHERE key = 'shard'") == [(f"{k}/4".encode(),)]
             seen += [path for (path,) in rows(store, "SELECT path FROM files")]
         every = [path for (path,) in rows(single, "SELECT path FROM files ORDER BY path")]
         assert len(every) > 1000, len(every)
@@ -121,15 +122,15 @@ def main():
         print(f"{len(every)} files, {len(want['contents'])} contents, {len(want['chunks'])} chunks: "
               "merged == single")
 
-        # A task that fails (its node's binary exits 1 for task 2): no merge.
+        # A task that fails (its node's binary exits 1 for task 2; a small tree): no merge.
         failing = os.path.join(work, "failing-chunkls")
         with open(failing, "w") as script:
             script.write(f'#!/bin/sh\n[ "$SLURM_ARRAY_TASK_ID" = 2 ] && exit 1\nexec {binary} "$@"\n')
         os.chmod(failing, 0o755)
         env["CHUNKLS"] = failing
         broken = os.path.join(work, "broken.sqlite")
-        array, merge = run([submit, tree, os.path.join(work, "shards2"), "4", broken],
-                           env=env).stdout.split()
+        array, merge = run([submit, os.path.join(tree, "json"), os.path.join(work, "shards2"), "4",
+                            broken], env=env).stdout.split()
         array_states = wait_final(array, env)
         merge_states = wait_final(merge, env)
         print(f"with a failing task: array {array_states}, merge {merge_states}")

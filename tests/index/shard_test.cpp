@@ -151,9 +151,9 @@ TEST(Shard, TheShardsOfAWalkYieldEachFileOnceAndReportNoOtherShardsFiles) {
       together.insert(f);
     }
   }
+  const std::set<std::string> each(whole.begin(), whole.end());
   EXPECT_EQ(std::vector<std::string>(together.begin(), together.end()),
-            std::vector<std::string>(std::set<std::string>(whole.begin(), whole.end()).begin(),
-                                     std::set<std::string>(whole.begin(), whole.end()).end()));
+            std::vector<std::string>(each.begin(), each.end()));
   EXPECT_EQ(skips_together, 1U) << "a file another shard takes is not reported as skipped";
 }
 
