@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 using sqlite_store::exec;
 using sqlite_store::first_value;
 using sqlite_store::SqliteError;
-using sqlite_store::Statement;
 
 std::string quoted(const fs::path& path) {
   return fmt::format("'{}'", path.string());
